@@ -1,0 +1,3 @@
+using Xunit;
+namespace Keel.Tests;
+public class SmokeTests { [Fact] public void Works() => Assert.True(true); }
