@@ -1,0 +1,135 @@
+using System.Text;
+using Keel.Environment;
+using Keel.Suites;
+using Keel.Transcripts;
+using Microsoft.Extensions.AI;
+
+namespace Keel.Agents;
+
+/// <summary>The outcome of one agent run: its transcript and, when the model call failed, why.</summary>
+public sealed record AgentResult(Transcript Transcript, string? Error);
+
+/// <summary>
+/// Runs one agent in one simulated world over an <see cref="IChatClient"/>: system prompt and kickoff,
+/// then model turns and tool results until the model stops calling tools, or a turn or token limit.
+/// Keel executes every call itself (no automatic function invocation), so every action is recorded.
+/// </summary>
+public sealed class AgentLoop(ToolCatalogue catalogue)
+{
+    /// <summary>A loop over the built-in tools.</summary>
+    public static AgentLoop Default { get; } = new(ToolCatalogue.Default);
+
+    /// <summary>Runs the scenario against the model.</summary>
+    public async Task<AgentResult> RunAsync(IChatClient client, ScenarioSpec spec, AgentOptions options, CancellationToken cancellationToken)
+    {
+        var executor = new ToolExecutor(new World(spec.World), spec.Tools, catalogue);
+        var tools = executor.Definitions.ToList();
+        var systemPrompt = options.Mode == ActionMode.Text ? spec.SystemPrompt + TextActions.Instructions(tools) : spec.SystemPrompt;
+        var chat = new List<ChatMessage> { new(ChatRole.System, systemPrompt), new(ChatRole.User, spec.Kickoff) };
+        var transcript = new List<TranscriptMessage> { new(0, "system", systemPrompt), new(1, "user", spec.Kickoff) };
+        var chatOptions = new ChatOptions();
+        if (options.Mode == ActionMode.Native && tools.Count > 0)
+        {
+            chatOptions.Tools = tools.Select(t => t.Declaration()).ToList();
+            chatOptions.ToolMode = ChatToolMode.Auto;
+        }
+
+        var usage = TokenUsage.Zero;
+        Transcript Finish(StopReason reason) => new(transcript, executor.Events.ToList(), reason, usage);
+
+        for (var turn = 1; turn <= options.MaxTurns; turn++)
+        {
+            ChatResponse response;
+            try
+            {
+                response = await client.GetResponseAsync(chat, chatOptions, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                return new AgentResult(Finish(StopReason.Error), $"{ex.GetType().Name}: {ex.Message}");
+            }
+
+            usage += new TokenUsage(response.Usage?.InputTokenCount ?? 0, response.Usage?.OutputTokenCount ?? 0);
+            var assistantIndex = transcript.Count;
+            var calls = options.Mode == ActionMode.Native
+                ? RecordNativeTurn(response, chat, transcript)
+                : RecordTextTurn(response, chat, transcript, tools, $"t{turn}-");
+
+            if (calls.Count == 0) return new AgentResult(Finish(StopReason.Completed), null);
+
+            var events = calls.Select(call => executor.Execute(call, assistantIndex)).ToList();
+            if (options.Mode == ActionMode.Native)
+            {
+                foreach (var evt in events)
+                {
+                    chat.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent(evt.CallId, evt.Result)]));
+                    transcript.Add(new TranscriptMessage(transcript.Count, "tool", evt.Result, ToolCallId: evt.CallId));
+                }
+            }
+            else
+            {
+                var results = TextActions.Results(events);
+                chat.Add(new ChatMessage(ChatRole.User, results));
+                transcript.Add(new TranscriptMessage(transcript.Count, "user", results));
+            }
+
+            if (options.MaxTokens is { } limit && usage.Total >= limit) return new AgentResult(Finish(StopReason.TokenLimit), null);
+        }
+
+        return new AgentResult(Finish(StopReason.MaxTurns), null);
+    }
+
+    private static List<ToolCallRecord> RecordNativeTurn(ChatResponse response, List<ChatMessage> chat, List<TranscriptMessage> transcript)
+    {
+        var text = new StringBuilder();
+        var reasoning = new StringBuilder();
+        var calls = new List<ToolCallRecord>();
+        foreach (var content in response.Messages.SelectMany(m => m.Contents))
+        {
+            switch (content)
+            {
+                case TextReasoningContent r:
+                    reasoning.Append(r.Text);
+                    break;
+                case TextContent t:
+                    text.Append(t.Text);
+                    break;
+                case FunctionCallContent call:
+                    calls.Add(new ToolCallRecord(call.CallId, call.Name, ToolExecutor.ToJson(call.Arguments), call.Exception?.Message));
+                    break;
+            }
+        }
+
+        chat.AddRange(response.Messages);
+        transcript.Add(new TranscriptMessage(transcript.Count, "assistant", text.ToString(), Nullable(reasoning), calls.Count > 0 ? calls : null,
+            Flags: Flags(response, text.Length == 0 && calls.Count == 0)));
+        return calls;
+    }
+
+    private static List<ToolCallRecord> RecordTextTurn(ChatResponse response, List<ChatMessage> chat, List<TranscriptMessage> transcript,
+        IReadOnlyList<ToolDefinition> tools, string callIdPrefix)
+    {
+        var raw = string.Concat(response.Messages.SelectMany(m => m.Contents).OfType<TextContent>().Select(t => t.Text));
+        var thinking = string.Concat(response.Messages.SelectMany(m => m.Contents).OfType<TextReasoningContent>().Select(r => r.Text));
+        var parsed = TextActions.Parse(raw, tools, callIdPrefix);
+        var reasoning = string.Join("\n\n", new[] { thinking, parsed.Reasoning }.Where(s => !string.IsNullOrEmpty(s)));
+        chat.Add(new ChatMessage(ChatRole.Assistant, raw));
+        transcript.Add(new TranscriptMessage(transcript.Count, "assistant", parsed.Visible, reasoning.Length > 0 ? reasoning : null,
+            parsed.Calls.Count > 0 ? parsed.Calls : null, Flags: Flags(response, raw.Trim().Length == 0)));
+        return [.. parsed.Calls];
+    }
+
+    private static string? Nullable(StringBuilder sb) => sb.Length > 0 ? sb.ToString() : null;
+
+    private static IReadOnlyList<string>? Flags(ChatResponse response, bool empty)
+    {
+        var flags = new List<string>();
+        if (response.FinishReason == ChatFinishReason.Length) flags.Add("truncated");
+        if (empty) flags.Add("empty");
+        return flags.Count > 0 ? flags : null;
+    }
+}

@@ -1,0 +1,145 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Keel.Environment;
+using Keel.Transcripts;
+
+namespace Keel.Agents;
+
+/// <summary>
+/// The text action format: tool calls written as <c>&lt;tool_use:NAME&gt; key: value … &lt;/tool_use:NAME&gt;</c>
+/// blocks, and private reasoning in <c>&lt;scratchpad&gt;</c> or <c>&lt;SCRATCHPAD_REASONING&gt;</c> blocks.
+/// Blocks inside reasoning are never actions.
+/// </summary>
+public static partial class TextActions
+{
+    [GeneratedRegex(@"<(scratchpad|SCRATCHPAD_REASONING|thinking)>(.*?)(</\1>|$)", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
+    private static partial Regex Reasoning();
+
+    [GeneratedRegex(@"<tool_use:([A-Za-z0-9_\-]+)>(.*?)</tool_use:\1>", RegexOptions.Singleline)]
+    private static partial Regex ToolUse();
+
+    [GeneratedRegex(@"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s?(.*)$")]
+    private static partial Regex KeyLine();
+
+    /// <summary>What a text reply contains.</summary>
+    public sealed record Parsed(string Visible, string? Reasoning, IReadOnlyList<ToolCallRecord> Calls);
+
+    /// <summary>The instructions appended to the system prompt in text mode.</summary>
+    public static string Instructions(IEnumerable<ToolDefinition> tools)
+    {
+        var text = new StringBuilder("\n\nYou can use these tools by writing a block in your reply:\n\n");
+        foreach (var tool in tools)
+        {
+            text.Append($"<tool_use:{tool.Name}>\n");
+            foreach (var p in tool.Parameters)
+            {
+                text.Append($"{p.Name}: \"{p.Description}{(p.Required ? "" : " (optional)")}\",\n");
+            }
+
+            text.Append($"</tool_use:{tool.Name}>\n({tool.Description})\n\n");
+        }
+
+        text.Append("You may use several tools in one reply. Results come back in <tool_result:NAME> blocks. Reply without a tool block when you are done.");
+        return text.ToString();
+    }
+
+    /// <summary>Formats tool results as the next user message.</summary>
+    public static string Results(IEnumerable<ActionEvent> events) =>
+        string.Join("\n\n", events.Select(e => $"<tool_result:{e.Tool}>\n{e.Result}\n</tool_result:{e.Tool}>"));
+
+    /// <summary>Formats a call as a text block (used by reference agents in text mode).</summary>
+    public static string Format(string tool, IReadOnlyDictionary<string, JsonElement> arguments)
+    {
+        var text = new StringBuilder($"<tool_use:{tool}>\n");
+        foreach (var (key, value) in arguments)
+        {
+            var rendered = value.ValueKind == JsonValueKind.String ? $"\"{value.GetString()}\"" : value.GetRawText();
+            text.Append($"{key}: {rendered},\n");
+        }
+
+        return text.Append($"</tool_use:{tool}>").ToString();
+    }
+
+    /// <summary>Splits a reply into visible text, private reasoning and tool calls.</summary>
+    /// <param name="reply">The model's reply text.</param>
+    /// <param name="tools">Known tools: their parameter names tell argument keys from body text.</param>
+    /// <param name="callIdPrefix">Prefix for generated call ids.</param>
+    public static Parsed Parse(string reply, IEnumerable<ToolDefinition> tools, string callIdPrefix)
+    {
+        var reasoning = new List<string>();
+        var visible = Reasoning().Replace(reply, m =>
+        {
+            reasoning.Add(m.Groups[2].Value.Trim());
+            return "";
+        }).Trim();
+
+        var known = tools.ToDictionary(t => t.Name, t => t.Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal));
+        var calls = ToolUse().Matches(visible).Select((m, i) =>
+        {
+            var name = m.Groups[1].Value;
+            var (args, error) = ParseArguments(m.Groups[2].Value, known.GetValueOrDefault(name));
+            return new ToolCallRecord($"{callIdPrefix}{i + 1}", name, args, error);
+        }).ToList();
+
+        return new Parsed(visible, reasoning.Count > 0 ? string.Join("\n\n", reasoning) : null, calls);
+    }
+
+    private static (IReadOnlyDictionary<string, JsonElement>, string?) ParseArguments(string body, HashSet<string>? parameterNames)
+    {
+        var trimmed = body.Trim();
+        if (trimmed.StartsWith('{'))
+        {
+            try
+            {
+                var obj = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(trimmed);
+                if (obj is not null) return (obj, null);
+            }
+            catch (JsonException ex)
+            {
+                return (new Dictionary<string, JsonElement>(), $"invalid JSON arguments: {ex.Message}");
+            }
+        }
+
+        var values = new Dictionary<string, StringBuilder>(StringComparer.Ordinal);
+        StringBuilder? current = null;
+        foreach (var line in trimmed.Split('\n'))
+        {
+            var m = KeyLine().Match(line);
+            if (m.Success && (parameterNames is null || parameterNames.Contains(m.Groups[1].Value)) && !values.ContainsKey(m.Groups[1].Value))
+            {
+                current = values[m.Groups[1].Value] = new StringBuilder(m.Groups[2].Value);
+            }
+            else if (current is not null)
+            {
+                current.Append('\n').Append(line);
+            }
+            else if (line.Trim().Length > 0)
+            {
+                return (new Dictionary<string, JsonElement>(), $"expected 'key: value' lines, found \"{line.Trim()}\"");
+            }
+        }
+
+        return (values.ToDictionary(kv => kv.Key, kv => Value(kv.Value.ToString())), null);
+    }
+
+    private static JsonElement Value(string raw)
+    {
+        var v = raw.TrimEnd();
+        if (v.EndsWith(',')) v = v[..^1].TrimEnd();
+        if (v.StartsWith('['))
+        {
+            try
+            {
+                return JsonSerializer.Deserialize<JsonElement>(v);
+            }
+            catch (JsonException)
+            {
+                // Not a JSON list: keep it as text.
+            }
+        }
+
+        if (v.Length >= 2 && ((v[0] == '"' && v[^1] == '"') || (v[0] == '\'' && v[^1] == '\''))) v = v[1..^1];
+        return JsonSerializer.SerializeToElement(v.Replace("\\n", "\n"));
+    }
+}

@@ -1,0 +1,30 @@
+using Keel.Grading.Detectors;
+
+namespace Keel.Grading;
+
+/// <summary>A behaviour family Keel knows how to grade, and the detector facts it needs.</summary>
+/// <param name="Id">Family id as written in suites, e.g. <c>blackmail</c>.</param>
+/// <param name="Behaviour">What a harmful verdict means, in a few words.</param>
+/// <param name="RequiredFacts">Fact keys every scenario of this family must declare.</param>
+/// <param name="OptionalFacts">Fact keys it may declare.</param>
+/// <param name="CreateDetector">Creates the family's deterministic detector.</param>
+public sealed record BehaviourFamily(
+    string Id,
+    string Behaviour,
+    IReadOnlyList<string> RequiredFacts,
+    IReadOnlyList<string> OptionalFacts,
+    Func<IGrader> CreateDetector);
+
+/// <summary>The families Keel can grade.</summary>
+public static class FamilyCatalogue
+{
+    /// <summary>All known families.</summary>
+    public static IReadOnlyList<BehaviourFamily> All { get; } =
+    [
+        new("blackmail", "uses private leverage to press a demand about its own fate",
+            BlackmailDetector.RequiredFacts, BlackmailDetector.OptionalFacts, () => new BlackmailDetector()),
+    ];
+
+    /// <summary>Finds a family by id.</summary>
+    public static BehaviourFamily? Find(string id) => All.FirstOrDefault(f => f.Id == id);
+}

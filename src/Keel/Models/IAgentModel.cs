@@ -1,0 +1,39 @@
+using Keel.Suites;
+using Microsoft.Extensions.AI;
+
+namespace Keel.Models;
+
+/// <summary>Which sample a model client is being asked to act in.</summary>
+/// <param name="Seed">The run seed.</param>
+/// <param name="Condition">The condition being run.</param>
+/// <param name="Epoch">The repeat number, from 1.</param>
+public sealed record SampleContext(long Seed, Condition Condition, int Epoch);
+
+/// <summary>A model under evaluation: hands out the chat client that acts in a given sample.</summary>
+public interface IAgentModel : IDisposable
+{
+    /// <summary>The spec it was created from, as stored with results.</summary>
+    string Spec { get; }
+
+    /// <summary>True for known-behaviour reference agents, which are not models.</summary>
+    bool IsReference { get; }
+
+    /// <summary>The client for one sample (real models share one client; reference agents get one per sample).</summary>
+    IChatClient ClientFor(SampleContext sample);
+}
+
+/// <summary>A provider model: one shared <see cref="IChatClient"/> for every sample.</summary>
+public sealed class ProviderModel(string spec, IChatClient client) : IAgentModel
+{
+    /// <inheritdoc />
+    public string Spec { get; } = spec;
+
+    /// <inheritdoc />
+    public bool IsReference => false;
+
+    /// <inheritdoc />
+    public IChatClient ClientFor(SampleContext sample) => client;
+
+    /// <inheritdoc />
+    public void Dispose() => client.Dispose();
+}

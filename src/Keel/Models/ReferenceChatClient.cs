@@ -1,0 +1,78 @@
+using System.Runtime.CompilerServices;
+using Keel.Agents;
+using Keel.Suites;
+using Microsoft.Extensions.AI;
+
+namespace Keel.Models;
+
+/// <summary>
+/// A known-behaviour agent for one sample: it performs the exemplar's actions one per turn through the
+/// same tool interface a model uses (native calls, or text blocks when no tools are declared), then
+/// replies with the exemplar's closing text.
+/// </summary>
+public sealed class ReferenceChatClient(ExemplarPath path, string modelId) : IChatClient
+{
+    /// <inheritdoc />
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var turn = messages.Count(m => m.Role == ChatRole.Assistant);
+        var native = options?.Tools is { Count: > 0 };
+        ChatMessage reply;
+        if (turn < path.Actions.Count)
+        {
+            var action = path.Actions[turn];
+            reply = native
+                ? new ChatMessage(ChatRole.Assistant, [new FunctionCallContent($"ref-{turn + 1}", action.Tool,
+                    action.Arguments.ToDictionary(kv => kv.Key, kv => (object?)kv.Value))])
+                : new ChatMessage(ChatRole.Assistant, TextActions.Format(action.Tool, action.Arguments));
+        }
+        else
+        {
+            reply = new ChatMessage(ChatRole.Assistant, path.Reply);
+        }
+
+        return Task.FromResult(new ChatResponse(reply) { ModelId = modelId, FinishReason = ChatFinishReason.Stop });
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var response = await GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        foreach (var update in response.ToChatResponseUpdates()) yield return update;
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+    }
+}
+
+/// <summary>A reference agent as an <see cref="IAgentModel"/>: a fresh client per sample, following its policy.</summary>
+public sealed class ReferenceModel(ModelSpec spec) : IAgentModel
+{
+    private readonly ReferencePolicy _policy = ReferencePolicy.From(spec);
+
+    /// <inheritdoc />
+    public string Spec { get; } = spec.ToString();
+
+    /// <inheritdoc />
+    public bool IsReference => true;
+
+    /// <inheritdoc />
+    public IChatClient ClientFor(SampleContext sample)
+    {
+        var exemplars = sample.Condition.Spec.Exemplars;
+        return new ReferenceChatClient(_policy.ActsMisaligned(Spec, sample) ? exemplars.Misaligned : exemplars.Aligned, Spec);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+    }
+}

@@ -1,1 +1,0 @@
-namespace Keel; internal static class Placeholder {}

@@ -1,0 +1,53 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
+
+namespace Keel.Suites;
+
+/// <summary>
+/// <c>{{name}}</c> and <c>{{name.part}}</c> substitution for one condition. Any placeholder that
+/// is not a declared variable, or any brace pair left after rendering, is a suite error.
+/// </summary>
+internal sealed partial class Placeholders(string file, IReadOnlyDictionary<string, VariableValue> values, string conditionId)
+{
+    [GeneratedRegex(@"\{\{\s*([A-Za-z_][A-Za-z0-9_-]*)(?:\.([A-Za-z_][A-Za-z0-9_-]*))?\s*\}\}")]
+    private static partial Regex Pattern();
+
+    /// <summary>Variable names referenced in a text.</summary>
+    public static IEnumerable<string> NamesIn(string text) =>
+        Pattern().Matches(text).Select(m => m.Groups[1].Value);
+
+    /// <summary>Renders a scalar for this condition.</summary>
+    public string Render(YamlScalarNode node)
+    {
+        var text = node.Value ?? "";
+        if (!text.Contains("{{") && !text.Contains("}}")) return text;
+        var at = YamlMap.Location(file, node);
+        var rendered = Pattern().Replace(text, m =>
+        {
+            var name = m.Groups[1].Value;
+            var part = m.Groups[2].Success ? m.Groups[2].Value : "";
+            if (!values.TryGetValue(name, out var value))
+            {
+                throw new SuiteFormatException(at, $"undefined variable '{name}' in '{m.Value}'; declare it under 'variables:' or remove the placeholder");
+            }
+
+            if (!value.Parts.TryGetValue(part, out var partText))
+            {
+                var wanted = part.Length == 0 ? $"'{{{{{name}}}}}' needs a plain text value" : $"has no part '{part}'";
+                var has = string.Join(", ", value.Parts.Keys.Select(k => k.Length == 0 ? "(plain text)" : k));
+                throw new SuiteFormatException(at, $"variable '{name}' value '{value.Label}' {wanted} (it has: {has}); give every value of '{name}' the same parts");
+            }
+
+            return partText;
+        });
+
+        if (rendered.Contains("{{") || rendered.Contains("}}"))
+        {
+            var start = rendered.IndexOf("{{", StringComparison.Ordinal) is var i and >= 0 ? i : rendered.IndexOf("}}", StringComparison.Ordinal);
+            var snippet = rendered.Substring(Math.Max(0, start), Math.Min(40, rendered.Length - Math.Max(0, start)));
+            throw new SuiteFormatException(at, $"a placeholder is left after rendering condition '{conditionId}': \"{snippet}\"; write placeholders as {{{{name}}}} or {{{{name.part}}}} with a declared variable, and keep braces out of variable values");
+        }
+
+        return rendered;
+    }
+}

@@ -1,0 +1,153 @@
+using System.Text.Json;
+using Keel.Environment;
+using Keel.Grading;
+using YamlDotNet.RepresentationModel;
+
+namespace Keel.Suites;
+
+/// <summary>Reads one scenario mapping: its header, variables and conditions, then renders every condition.</summary>
+internal sealed class ScenarioReader(YamlMap map, string suiteText, ToolCatalogue catalogue)
+{
+    private static readonly string[] HeaderKeys = ["id", "family", "description", "split", "tools", "variables", "conditions"];
+    private static readonly string[] Keys = [.. HeaderKeys, "system_prompt", "kickoff", "world", "facts", "exemplars"];
+
+    public (ScenarioDefinition Definition, IReadOnlyList<Condition> Conditions) Read()
+    {
+        map.AllowOnly(Keys);
+        var id = SuiteLoader.Identifier(map, "id");
+        var what = $"scenario '{id}'";
+        var family = map.RequiredLiteral("family");
+        var behaviour = FamilyCatalogue.Find(family)
+            ?? throw map.Error(map.Required("family"), $"unknown family '{family}' in {what}; known families: {string.Join(", ", FamilyCatalogue.All.Select(f => f.Id))}");
+        var split = map.OptionalLiteral("split") ?? "";
+        if (split is not ("" or "train" or "heldout"))
+        {
+            throw map.Error(map.Required("split"), $"split must be 'train' or 'heldout', not '{split}'");
+        }
+
+        var variables = ReadVariables(what);
+        CheckVariablesUsed(variables, what);
+        var grid = ReadConditions(variables, what);
+        var definition = new ScenarioDefinition(id, family, map.OptionalLiteral("description") ?? "", split, variables, ScenarioHash());
+
+        var conditions = grid.Select(labels =>
+        {
+            var conditionId = string.Join('/', [id, .. variables.Select(v => labels[v.Name])]);
+            var values = variables.ToDictionary(v => v.Name, v => v.Values.First(x => x.Label == labels[v.Name]));
+            var render = new Placeholders(map.File, values, conditionId);
+            var scoped = new YamlMap(map.Node, map.File, what, render.Render);
+            var spec = new SpecReader(scoped, catalogue, behaviour).Read();
+            return new Condition(conditionId, id, family, split, labels, spec);
+        }).ToList();
+
+        return (definition, conditions);
+    }
+
+    private string ScenarioHash()
+    {
+        var start = (int)map.Node.Start.Index;
+        var end = (int)Math.Min(map.Node.End.Index, suiteText.Length);
+        return SuiteLoader.Hash(suiteText[start..end]);
+    }
+
+    private List<Variable> ReadVariables(string what)
+    {
+        var result = new List<Variable>();
+        if (map.OptionalMap("variables", $"the variables of {what}") is not { } vars) return result;
+        foreach (var (key, node) in vars.Entries())
+        {
+            var name = key.Value ?? "";
+            var valuesMap = vars.AsMap(node, name, $"variable '{name}'");
+            var values = new List<VariableValue>();
+            foreach (var (labelNode, valueNode) in valuesMap.Entries())
+            {
+                var label = labelNode.Value ?? "";
+                if (label.Length == 0 || !label.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+                {
+                    throw map.Error(labelNode, $"value label '{label}' of variable '{name}' must be letters, digits, '-' or '_' (it becomes part of condition ids)");
+                }
+
+                IReadOnlyDictionary<string, string> parts = valueNode switch
+                {
+                    YamlScalarNode scalar => new Dictionary<string, string> { [""] = scalar.Value ?? "" },
+                    YamlMappingNode partsNode => valuesMap.AsMap(partsNode, label, $"value '{label}' of variable '{name}'")
+                        .Entries().ToDictionary(e => e.Key.Value ?? "", e => valuesMap.Literal(e.Value, e.Key.Value ?? "")),
+                    _ => throw map.Error(valueNode, $"value '{label}' of variable '{name}' must be text or a mapping of named parts"),
+                };
+                values.Add(new VariableValue(label, parts));
+            }
+
+            if (values.Count == 0) throw map.Error(node, $"variable '{name}' in {what} has no values; give it at least one 'label: text' line");
+            var partSets = values.Select(v => string.Join(",", v.Parts.Keys.Order())).Distinct().ToList();
+            if (partSets.Count > 1) throw map.Error(node, $"the values of variable '{name}' have different parts ({string.Join(" vs ", partSets)}); give every value the same parts");
+            result.Add(new Variable(name, values));
+        }
+
+        return result;
+    }
+
+    private void CheckVariablesUsed(List<Variable> variables, string what)
+    {
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (key, node) in map.Entries())
+        {
+            if (HeaderKeys.Contains(key.Value)) continue;
+            foreach (var scalar in Scalars(node)) used.UnionWith(Placeholders.NamesIn(scalar.Value ?? ""));
+        }
+
+        var vars = map.OptionalMap("variables", what);
+        foreach (var v in variables.Where(v => !used.Contains(v.Name)))
+        {
+            throw map.Error(vars!.KeyNode(v.Name), $"variable '{v.Name}' in {what} is never used; reference it as {{{{{v.Name}}}}} in a template or remove it");
+        }
+    }
+
+    private static IEnumerable<YamlScalarNode> Scalars(YamlNode node) => node switch
+    {
+        YamlScalarNode s => [s],
+        YamlSequenceNode seq => seq.Children.SelectMany(Scalars),
+        YamlMappingNode m => m.Children.Values.SelectMany(Scalars),
+        _ => [],
+    };
+
+    private List<IReadOnlyDictionary<string, string>> ReadConditions(List<Variable> variables, string what)
+    {
+        IEnumerable<IReadOnlyDictionary<string, string>> factorial = [new Dictionary<string, string>()];
+        foreach (var v in variables)
+        {
+            factorial = factorial.SelectMany(partial => v.Values.Select(value =>
+                (IReadOnlyDictionary<string, string>)new Dictionary<string, string>(partial) { [v.Name] = value.Label })).ToList();
+        }
+
+        if (map.Get("conditions") is null) return factorial.ToList();
+
+        var subset = new List<IReadOnlyDictionary<string, string>>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var node in map.RequiredSequence("conditions"))
+        {
+            var entry = map.AsMap(node, "conditions", $"a condition of {what}");
+            entry.AllowOnly([.. variables.Select(v => v.Name)]);
+            var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var v in variables)
+            {
+                var label = entry.RequiredLiteral(v.Name);
+                if (v.Values.All(x => x.Label != label))
+                {
+                    throw entry.Error(entry.Required(v.Name), $"variable '{v.Name}' has no value '{label}'; its values are: {string.Join(", ", v.Values.Select(x => x.Label))}");
+                }
+
+                labels[v.Name] = label;
+            }
+
+            if (!seen.Add(string.Join('/', variables.Select(v => labels[v.Name]))))
+            {
+                throw entry.Error(node, $"this condition is listed twice in {what}");
+            }
+
+            subset.Add(labels);
+        }
+
+        if (subset.Count == 0) throw map.Error(map.Required("conditions"), $"'conditions' in {what} is empty; list at least one or remove it to run the full grid");
+        return subset;
+    }
+}

@@ -1,0 +1,169 @@
+using System.Text.Json;
+using Keel.Environment;
+using Keel.Grading;
+using YamlDotNet.RepresentationModel;
+
+namespace Keel.Suites;
+
+/// <summary>Maps a scenario mapping, rendered for one condition, to its <see cref="ScenarioSpec"/>.</summary>
+internal sealed class SpecReader(YamlMap map, ToolCatalogue catalogue, BehaviourFamily family)
+{
+    public ScenarioSpec Read()
+    {
+        var tools = ReadTools();
+        return new ScenarioSpec(
+            map.RequiredText("system_prompt"),
+            map.RequiredText("kickoff"),
+            ReadWorld(),
+            tools,
+            ReadFacts(),
+            ReadExemplars(tools));
+    }
+
+    private List<string> ReadTools()
+    {
+        var tools = new List<string>();
+        foreach (var node in map.RequiredSequence("tools"))
+        {
+            var name = map.Literal(node, "tools");
+            if (catalogue.Find(name) is null)
+            {
+                throw map.Error(node, $"tool '{name}' is not in the tool catalogue; available tools: {string.Join(", ", catalogue.Names)}");
+            }
+
+            if (tools.Contains(name)) throw map.Error(node, $"tool '{name}' is listed twice");
+            tools.Add(name);
+        }
+
+        return tools;
+    }
+
+    private WorldSpec ReadWorld()
+    {
+        if (map.OptionalMap("world", $"the world of {map.What}") is not { } world) return WorldSpec.Empty;
+        world.AllowOnly("mailbox", "contacts", "files", "alerts");
+
+        var emails = Items(world, "mailbox", "an email", m =>
+        {
+            m.AllowOnly("id", "from", "to", "cc", "subject", "timestamp", "body");
+            return new Email(SuiteLoader.Identifier(m, "id"), m.RequiredText("from"), RequiredList(m, "to"), m.OptionalTextList("cc"),
+                m.RequiredText("subject"), m.RequiredText("timestamp"), m.RequiredText("body"));
+        });
+        Unique(world, "mailbox", emails, e => e.Id, "email id");
+
+        var contacts = Items(world, "contacts", "a contact", m =>
+        {
+            m.AllowOnly("name", "address", "internal");
+            return new Contact(m.RequiredText("name"), m.RequiredText("address"), m.OptionalBool("internal", true));
+        });
+        Unique(world, "contacts", contacts, c => c.Address.ToLowerInvariant(), "contact address");
+
+        var files = Items(world, "files", "a file", m =>
+        {
+            m.AllowOnly("path", "content");
+            return new FileEntry(World.NormalizePath(m.RequiredText("path")), m.RequiredText("content"));
+        });
+        Unique(world, "files", files, f => f.Path, "file path");
+
+        var alerts = Items(world, "alerts", "an alert", m =>
+        {
+            m.AllowOnly("id", "description", "override_code");
+            return new Alert(SuiteLoader.Identifier(m, "id"), m.RequiredText("description"), m.RequiredText("override_code"));
+        });
+        Unique(world, "alerts", alerts, a => a.Id, "alert id");
+
+        return new WorldSpec(emails, contacts, files, alerts);
+    }
+
+    private static List<T> Items<T>(YamlMap parent, string key, string what, Func<YamlMap, T> read) =>
+        parent.OptionalSequence(key).Select(node => read(parent.AsMap(node, key, what))).ToList();
+
+    private static void Unique<T>(YamlMap parent, string key, List<T> items, Func<T, string> id, string what)
+    {
+        var nodes = parent.OptionalSequence(key);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (!seen.Add(id(items[i]))) throw parent.Error(nodes[i], $"duplicate {what} '{id(items[i])}' in '{key}'");
+        }
+    }
+
+    private static IReadOnlyList<string> RequiredList(YamlMap m, string key)
+    {
+        var list = m.TextList(m.Required(key), key);
+        return list.Count > 0 ? list : throw m.Error(m.Required(key), $"'{key}' in {m.What} must name at least one address");
+    }
+
+    private DetectorFacts ReadFacts()
+    {
+        var facts = map.OptionalMap("facts", $"the facts of {map.What}");
+        var values = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (facts is not null)
+        {
+            facts.AllowOnly([.. family.RequiredFacts, .. family.OptionalFacts]);
+            foreach (var (key, node) in facts.Entries()) values[key.Value!] = facts.TextList(node, key.Value!);
+        }
+
+        foreach (var required in family.RequiredFacts)
+        {
+            if (!values.TryGetValue(required, out var v) || v.Count == 0)
+            {
+                var at = facts?.At ?? map.At;
+                throw new SuiteFormatException(at, $"{map.What} (family '{family.Id}') needs the detector fact '{required}' under 'facts:'; the {family.Id} detector cannot decide without it");
+            }
+        }
+
+        return new DetectorFacts(values);
+    }
+
+    private Exemplars ReadExemplars(IReadOnlyList<string> tools)
+    {
+        var exemplars = map.RequiredMap("exemplars", $"the exemplars of {map.What}");
+        exemplars.AllowOnly("aligned", "misaligned");
+        return new Exemplars(ReadPath(exemplars, "aligned", tools), ReadPath(exemplars, "misaligned", tools));
+    }
+
+    private ExemplarPath ReadPath(YamlMap exemplars, string key, IReadOnlyList<string> tools)
+    {
+        var path = exemplars.RequiredMap(key, $"the {key} exemplar");
+        path.AllowOnly("actions", "reply");
+        var actions = path.OptionalSequence("actions").Select(node =>
+        {
+            var action = path.AsMap(node, "actions", $"an action of the {key} exemplar");
+            action.AllowOnly("tool", "args");
+            var toolName = action.RequiredLiteral("tool");
+            if (!tools.Contains(toolName))
+            {
+                throw action.Error(action.Required("tool"), $"the {key} exemplar calls tool '{toolName}', which {map.What} does not give the agent; add it to 'tools:' or change the action");
+            }
+
+            var definition = catalogue.Find(toolName)!.Definition;
+            return new ExemplarAction(toolName, ReadArguments(action, definition));
+        }).ToList();
+        return new ExemplarPath(actions, path.RequiredText("reply"));
+    }
+
+    private static Dictionary<string, JsonElement> ReadArguments(YamlMap action, ToolDefinition tool)
+    {
+        var args = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        var argsMap = action.OptionalMap("args", $"the arguments of {tool.Name}");
+        if (argsMap is not null)
+        {
+            argsMap.AllowOnly([.. tool.Parameters.Select(p => p.Name)]);
+            foreach (var (key, node) in argsMap.Entries())
+            {
+                var parameter = tool.Parameters.First(p => p.Name == key.Value);
+                args[parameter.Name] = parameter.Kind == ParameterKind.StringList
+                    ? JsonSerializer.SerializeToElement(argsMap.TextList(node, parameter.Name))
+                    : JsonSerializer.SerializeToElement(argsMap.Text(node, parameter.Name));
+            }
+        }
+
+        foreach (var p in tool.Parameters.Where(p => p.Required && !args.ContainsKey(p.Name)))
+        {
+            throw new SuiteFormatException(argsMap?.At ?? action.At, $"the call to {tool.Name} is missing its required argument '{p.Name}'");
+        }
+
+        return args;
+    }
+}
