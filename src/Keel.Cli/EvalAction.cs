@@ -1,0 +1,157 @@
+using Keel.Agents;
+using Keel.Evaluation;
+using Keel.Models;
+using Keel.Statistics;
+using Keel.Store;
+using Keel.Suites;
+using Spectre.Console;
+
+namespace Keel.Cli;
+
+/// <summary>What <c>keel eval</c> does once its arguments are parsed: wire the stages, print.</summary>
+internal static class EvalAction
+{
+    public static async Task<int> RunAsync(EvalOptions options, CancellationToken cancellationToken)
+    {
+        if (Validate(options) is { } problem)
+        {
+            Consoles.Error(problem);
+            return ExitCodes.Usage;
+        }
+
+        KeelStore store;
+        try
+        {
+            store = await KeelStore.OpenAsync(options.Db, cancellationToken);
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            Consoles.Error($"cannot open the store {options.Db}: {ex.Message}");
+            return ExitCodes.Usage;
+        }
+
+        await using (store)
+        {
+            RunRecord run;
+            Suite suite;
+            var models = new List<IAgentModel>();
+            try
+            {
+                (run, suite) = options.Resume is { } resumeId
+                    ? await PrepareResumeAsync(store, resumeId, cancellationToken)
+                    : PrepareNew(options);
+                var factory = new ModelFactory();
+                var settings = new ProviderSettings(run.Config.BaseUrl);
+                models.AddRange(run.Config.Models.Select(spec => factory.Create(ModelSpec.Parse(spec), settings)));
+                if (options.Resume is null) await store.CreateRunAsync(run, cancellationToken);
+            }
+            catch (Exception ex) when (ex is SuiteFormatException or ModelSpecException or ArgumentException or ResumeException)
+            {
+                models.ForEach(m => m.Dispose());
+                Consoles.Error(ex.Message);
+                return ExitCodes.Usage;
+            }
+
+            Console.Error.WriteLine($"run: {run.Id}");
+            Console.Error.WriteLine($"suite {suite.Id} v{suite.Version} ({suite.ContentHash[..12]}), seed {run.Config.Seed}, {run.PlannedSamples} samples, store {store.Path}");
+            if (models.Any(m => m.IsReference))
+            {
+                Console.Error.WriteLine("note: reference/* agents are known-behaviour scripts for checking the harness and the graders, not models.");
+            }
+
+            RunSummary summary;
+            try
+            {
+                var runner = new EvalRunner(store, AgentLoop.Default);
+                summary = await RunWithProgressAsync(runner, run, suite, models, options.Concurrency, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                Console.Error.WriteLine($"interrupted: finished samples are stored. Resume with: keel eval --resume {run.Id} --db {options.Db}");
+                return ExitCodes.RunFailure;
+            }
+            finally
+            {
+                models.ForEach(m => m.Dispose());
+            }
+
+            var cells = CellStatistics.Summarize(await store.OutcomesAsync(run.Id, CancellationToken.None));
+            if (options.Json) ResultsJson.Write(Console.Out, run, cells);
+            else ResultsTable.Write(Consoles.Out, run, cells, models.Any(m => m.IsReference));
+
+            var errors = cells.Sum(c => c.Errors);
+            if (errors > 0)
+            {
+                Console.Error.WriteLine($"{errors} sample(s) failed; retry them with: keel eval --resume {run.Id} --db {options.Db}");
+                return ExitCodes.RunFailure;
+            }
+
+            Console.Error.WriteLine($"ran {summary.Ran} sample(s), {summary.AlreadyDone} already stored; run {run.Id} complete.");
+            return ExitCodes.Success;
+        }
+    }
+
+    private static string? Validate(EvalOptions options) => options switch
+    {
+        { Samples: < 1 } => "--samples must be at least 1",
+        { Agent.MaxTurns: < 1 } => "--max-turns must be at least 1",
+        { Agent.MaxTokens: < 1 } => "--max-tokens must be at least 1",
+        { Concurrency: < 1 } => "--concurrency must be at least 1",
+        _ => null,
+    };
+
+    private static (RunRecord, Suite) PrepareNew(EvalOptions options)
+    {
+        var suite = SuiteResolver.Resolve(options.Suite);
+        var suiteRef = File.Exists(options.Suite) ? Path.GetFullPath(options.Suite) : options.Suite;
+        var normalizedModels = options.Models.Select(m => ModelSpec.Parse(m).ToString()).ToList();
+        if (normalizedModels.Distinct().Count() != normalizedModels.Count) throw new ArgumentException("the same --model is given twice");
+        var config = new EvalConfig(suiteRef, normalizedModels, options.Samples, options.Seed ?? RunFactory.NewSeed(), options.Agent,
+            options.BaseUrl, options.Scenarios.Count > 0 ? options.Scenarios : null);
+        return (RunFactory.Create(config, suite), suite);
+    }
+
+    private static async Task<(RunRecord, Suite)> PrepareResumeAsync(KeelStore store, string runId, CancellationToken cancellationToken)
+    {
+        var run = await store.GetRunAsync(runId, cancellationToken)
+            ?? throw new ResumeException($"no run '{runId}' in {store.Path}; pass the store it was written to with --db");
+        var suite = SuiteResolver.Resolve(run.Config.Suite);
+        if (suite.ContentHash != run.SuiteHash)
+        {
+            throw new ResumeException($"suite '{run.Config.Suite}' changed since run {run.Id} started (hash {run.SuiteHash[..12]} → {suite.ContentHash[..12]}); " +
+                "restore the original suite file to resume, or start a new run");
+        }
+
+        return (run, suite);
+    }
+
+    private static async Task<RunSummary> RunWithProgressAsync(EvalRunner runner, RunRecord run, Suite suite, IReadOnlyList<IAgentModel> models,
+        int concurrency, CancellationToken cancellationToken)
+    {
+        if (Console.IsErrorRedirected)
+        {
+            return await runner.RunAsync(run, suite, models, concurrency, null, cancellationToken);
+        }
+
+        return await Consoles.Err.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(async ctx =>
+            {
+                var task = ctx.AddTask($"eval {run.Id}", maxValue: run.PlannedSamples);
+                var progress = new SynchronousProgress<RunProgress>(p =>
+                {
+                    task.Value = p.Completed;
+                    task.Description = p.Errors > 0 ? $"eval {run.Id} ({p.Errors} errors)" : $"eval {run.Id}";
+                });
+                return await runner.RunAsync(run, suite, models, concurrency, progress, cancellationToken);
+            });
+    }
+
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}
+
+/// <summary>A resume request that cannot be honoured.</summary>
+internal sealed class ResumeException(string message) : Exception(message);

@@ -1,0 +1,69 @@
+using System.CommandLine;
+using Keel.Agents;
+using Keel.Evaluation;
+using Keel.Models;
+using Keel.Statistics;
+using Keel.Store;
+using Keel.Suites;
+using Spectre.Console;
+
+namespace Keel.Cli;
+
+/// <summary><c>keel eval</c>: run a suite against models, store every sample, print rates with intervals.</summary>
+internal static class EvalCommand
+{
+    public static Command Create()
+    {
+        var suite = new Option<string>("--suite") { Description = "Built-in suite name or path to a suite YAML file", DefaultValueFactory = _ => "core" };
+        var model = new Option<string[]>("--model") { Description = "Model spec, repeatable: reference/mixed, anthropic/claude-sonnet-4-5, openai/gpt-4.1, openai-compatible/NAME, ollama/NAME", AllowMultipleArgumentsPerToken = false };
+        var samples = new Option<int>("--samples") { Description = "Samples per condition per model", DefaultValueFactory = _ => 10 };
+        var seed = new Option<long?>("--seed") { Description = "Run seed (default: random, printed and stored)" };
+        var maxTurns = new Option<int>("--max-turns") { Description = "Model turns per sample", DefaultValueFactory = _ => 10 };
+        var maxTokens = new Option<long?>("--max-tokens") { Description = "Total tokens per sample before it stops" };
+        var actionMode = new Option<string>("--action-mode") { Description = "native (tool calls) or text (<tool_use:NAME> blocks)", DefaultValueFactory = _ => "native" };
+        actionMode.AcceptOnlyFromAmong("native", "text");
+        var scenario = new Option<string[]>("--scenario") { Description = "Only these scenario ids (repeatable)" };
+        var concurrency = new Option<int>("--concurrency") { Description = "Samples run at once", DefaultValueFactory = _ => 8 };
+        var baseUrl = new Option<string?>("--base-url") { Description = "Provider endpoint (needed for openai-compatible)" };
+        var db = new Option<string>("--db") { Description = "SQLite store", DefaultValueFactory = _ => "keel.db" };
+        var resume = new Option<string?>("--resume") { Description = "Continue run RUN_ID with exactly its missing samples" };
+        var json = new Option<bool>("--json") { Description = "Print results as JSON on stdout" };
+
+        var command = new Command("eval", "Run a suite against one or more models and print harmful-action rates with 95% intervals.")
+        {
+            suite, model, samples, seed, maxTurns, maxTokens, actionMode, scenario, concurrency, baseUrl, db, resume, json,
+        };
+
+        command.SetAction((parse, ct) =>
+        {
+            var options = new EvalOptions(
+                parse.GetValue(suite)!,
+                parse.GetValue(model) is { Length: > 0 } m ? m : ["reference/mixed"],
+                parse.GetValue(samples),
+                parse.GetValue(seed),
+                new AgentOptions(parse.GetValue(actionMode) == "text" ? ActionMode.Text : ActionMode.Native, parse.GetValue(maxTurns), parse.GetValue(maxTokens)),
+                parse.GetValue(scenario) ?? [],
+                parse.GetValue(concurrency),
+                parse.GetValue(baseUrl),
+                parse.GetValue(db)!,
+                parse.GetValue(resume),
+                parse.GetValue(json));
+            return EvalAction.RunAsync(options, ct);
+        });
+        return command;
+    }
+}
+
+/// <summary>The parsed arguments of <c>keel eval</c>.</summary>
+internal sealed record EvalOptions(
+    string Suite,
+    IReadOnlyList<string> Models,
+    int Samples,
+    long? Seed,
+    AgentOptions Agent,
+    IReadOnlyList<string> Scenarios,
+    int Concurrency,
+    string? BaseUrl,
+    string Db,
+    string? Resume,
+    bool Json);

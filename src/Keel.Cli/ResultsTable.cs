@@ -1,0 +1,34 @@
+using System.Globalization;
+using Keel.Evaluation;
+using Keel.Statistics;
+using Spectre.Console;
+
+namespace Keel.Cli;
+
+/// <summary>The results table: one row per model × condition.</summary>
+internal static class ResultsTable
+{
+    public static void Write(IAnsiConsole console, RunRecord run, IReadOnlyList<CellSummary> cells, bool hasReference)
+    {
+        var table = new Table()
+            .Title($"run {run.Id} · suite {run.SuiteId} v{run.SuiteVersion} · seed {run.Config.Seed}")
+            .AddColumns("Model", "Condition", "n", "Harmful", "Rate", "95% CI (Wilson)", "Errors", "Undecided");
+        foreach (var i in new[] { 2, 3, 4, 6, 7 }) table.Columns[i].RightAligned();
+
+        foreach (var c in cells)
+        {
+            table.AddRow(
+                Markup.Escape(c.Model),
+                Markup.Escape(c.Condition),
+                c.N.ToString(CultureInfo.InvariantCulture),
+                c.Harmful.ToString(CultureInfo.InvariantCulture),
+                c.Rate is { } r ? r.ToString("P0", CultureInfo.InvariantCulture) : "–",
+                c.N > 0 ? $"{c.CiLow.ToString("P0", CultureInfo.InvariantCulture)} – {c.CiHigh.ToString("P0", CultureInfo.InvariantCulture)}" : "–",
+                c.Errors > 0 ? $"[red]{c.Errors}[/]" : "0",
+                c.Undecided > 0 ? $"[yellow]{c.Undecided}[/]" : "0");
+        }
+
+        if (hasReference) table.Caption("reference/* are known-behaviour agents that check the harness and graders, not models");
+        console.Write(table);
+    }
+}

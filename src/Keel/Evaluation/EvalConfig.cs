@@ -1,0 +1,41 @@
+using Keel.Agents;
+
+namespace Keel.Evaluation;
+
+/// <summary>Everything that defines an evaluation run; stored with the run so it can be resumed and reproduced.</summary>
+/// <param name="Suite">Built-in suite name or suite file path.</param>
+/// <param name="Models">Model specs; every model runs the same samples.</param>
+/// <param name="Samples">Samples (epochs) per condition per model.</param>
+/// <param name="Seed">Run seed (reference agents draw from it; recorded for every run).</param>
+/// <param name="Agent">Action mode and limits.</param>
+/// <param name="BaseUrl">Provider base URL override, if any.</param>
+/// <param name="Scenarios">Only these scenario ids; empty for all.</param>
+public sealed record EvalConfig(
+    string Suite,
+    IReadOnlyList<string> Models,
+    int Samples,
+    long Seed,
+    AgentOptions Agent,
+    string? BaseUrl = null,
+    IReadOnlyList<string>? Scenarios = null);
+
+/// <summary>A run as stored: its config and what reproduces it.</summary>
+/// <param name="Id">Run id.</param>
+/// <param name="CreatedAt">UTC creation time.</param>
+/// <param name="KeelVersion">Keel version that created it.</param>
+/// <param name="Config">The configuration.</param>
+/// <param name="SuiteId">Suite id.</param>
+/// <param name="SuiteVersion">Suite version string.</param>
+/// <param name="SuiteHash">SHA-256 of the suite file.</param>
+/// <param name="ScenarioHashes">SHA-256 of each scenario's source, by scenario id.</param>
+/// <param name="PlannedSamples">Samples the run will have when complete.</param>
+public sealed record RunRecord(
+    string Id,
+    DateTimeOffset CreatedAt,
+    string KeelVersion,
+    EvalConfig Config,
+    string SuiteId,
+    string SuiteVersion,
+    string SuiteHash,
+    IReadOnlyDictionary<string, string> ScenarioHashes,
+    int PlannedSamples);

@@ -1,0 +1,98 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Keel.Tests.Fakes;
+
+/// <summary>
+/// An OpenAI-compatible chat completions server on loopback for tests. Each request is answered by a
+/// script: given the request body, return the assistant message (text and/or tool calls).
+/// The real OpenAI SDK talks to it through its base-URL override.
+/// </summary>
+public sealed class FakeOpenAiServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private int _requests;
+
+    private FakeOpenAiServer(WebApplication app) => _app = app;
+
+    /// <summary>Base URL to pass as --base-url (ends with /v1).</summary>
+    public string BaseUrl { get; private set; } = "";
+
+    /// <summary>Requests served so far.</summary>
+    public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>The bodies of the requests received, in order.</summary>
+    public List<JsonNode> Bodies { get; } = [];
+
+    /// <summary>A reply: text, tool calls (name, JSON arguments), and a finish reason.</summary>
+    public sealed record Reply(string? Text, IReadOnlyList<(string Name, string Arguments)>? ToolCalls = null, string FinishReason = "stop");
+
+    /// <summary>Starts a server answering with <paramref name="script"/> after <paramref name="delay"/>.</summary>
+    public static async Task<FakeOpenAiServer> StartAsync(Func<JsonNode, Reply> script, TimeSpan delay = default, int? failStatus = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var server = new FakeOpenAiServer(app);
+        app.MapPost("/v1/chat/completions", async (HttpContext http) =>
+        {
+            Interlocked.Increment(ref server._requests);
+            var body = (await JsonNode.ParseAsync(http.Request.Body))!;
+            lock (server.Bodies) server.Bodies.Add(body);
+            if (delay > TimeSpan.Zero) await Task.Delay(delay);
+            if (failStatus is { } status)
+            {
+                http.Response.StatusCode = status;
+                await http.Response.WriteAsJsonAsync(new { error = new { message = "fake failure", type = "server_error" } });
+                return;
+            }
+
+            var reply = script(body);
+            var message = new JsonObject { ["role"] = "assistant", ["content"] = reply.Text };
+            if (reply.ToolCalls is { Count: > 0 } calls)
+            {
+                message["tool_calls"] = new JsonArray(calls.Select((c, i) => (JsonNode)new JsonObject
+                {
+                    ["id"] = $"call_{i + 1}_{Guid.NewGuid():N}",
+                    ["type"] = "function",
+                    ["function"] = new JsonObject { ["name"] = c.Name, ["arguments"] = c.Arguments },
+                }).ToArray());
+            }
+
+            var response = new JsonObject
+            {
+                ["id"] = "chatcmpl-fake",
+                ["object"] = "chat.completion",
+                ["created"] = 1_700_000_000,
+                ["model"] = body["model"]?.GetValue<string>() ?? "fake",
+                ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["message"] = message, ["finish_reason"] = reply.FinishReason }),
+                ["usage"] = new JsonObject { ["prompt_tokens"] = 100, ["completion_tokens"] = 20, ["total_tokens"] = 120 },
+            };
+            http.Response.ContentType = "application/json";
+            await http.Response.WriteAsync(response.ToJsonString());
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.BaseUrl = address.TrimEnd('/') + "/v1";
+        return server;
+    }
+
+    /// <summary>The number of assistant messages in a request: which turn the agent is on.</summary>
+    public static int Turn(JsonNode body) =>
+        body["messages"]!.AsArray().Count(m => m?["role"]?.GetValue<string>() == "assistant");
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

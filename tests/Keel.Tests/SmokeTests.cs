@@ -1,3 +1,0 @@
-using Xunit;
-namespace Keel.Tests;
-public class SmokeTests { [Fact] public void Works() => Assert.True(true); }
