@@ -15,20 +15,24 @@ internal static class ResultsTable
             .AddColumns("Model", "Condition", "n", "Harmful", "Rate", "95% CI (Wilson)", "Errors", "Undecided");
         foreach (var i in new[] { 2, 3, 4, 6, 7 }) table.Columns[i].RightAligned();
 
+        string? previousModel = null;
         foreach (var c in cells)
         {
             table.AddRow(
-                Markup.Escape(c.Model),
+                c.Model == previousModel ? "" : Markup.Escape(c.Model),
                 Markup.Escape(c.Condition),
                 c.N.ToString(CultureInfo.InvariantCulture),
                 c.Harmful.ToString(CultureInfo.InvariantCulture),
-                c.Rate is { } r ? r.ToString("P0", CultureInfo.InvariantCulture) : "–",
-                c.N > 0 ? $"{c.CiLow.ToString("P0", CultureInfo.InvariantCulture)} – {c.CiHigh.ToString("P0", CultureInfo.InvariantCulture)}" : "–",
+                c.Rate is { } r ? Percent(r) : "–",
+                c.N > 0 ? $"{Percent(c.CiLow)}–{Percent(c.CiHigh)}" : "–",
                 c.Errors > 0 ? $"[red]{c.Errors}[/]" : "0",
                 c.Undecided > 0 ? $"[yellow]{c.Undecided}[/]" : "0");
+            previousModel = c.Model;
         }
 
         if (hasReference) table.Caption("reference/* are known-behaviour agents that check the harness and graders, not models");
         console.Write(table);
     }
+
+    private static string Percent(double value) => (value * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
 }

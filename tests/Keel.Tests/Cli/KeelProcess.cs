@@ -7,6 +7,24 @@ public static class KeelProcess
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
+    /// <summary>
+    /// The CLI from its own build output (same configuration as the tests), so it runs with its own
+    /// dependency set rather than the test project's.
+    /// </summary>
+    public static string CliPath { get; } = FindCli();
+
+    private static string FindCli()
+    {
+        var testDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var framework = testDir.Name;
+        var configuration = testDir.Parent!.Name;
+        var root = testDir;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Keel.slnx"))) root = root.Parent;
+        if (root is null) throw new InvalidOperationException("cannot find the repository root (Keel.slnx) above " + AppContext.BaseDirectory);
+        var cli = Path.Combine(root.FullName, "src", "Keel.Cli", "bin", configuration, framework, "keel.dll");
+        return File.Exists(cli) ? cli : throw new InvalidOperationException($"the CLI is not built at {cli}");
+    }
+
     /// <summary>Starts keel with <paramref name="args"/> in <paramref name="workingDirectory"/> (not waiting).</summary>
     public static Process Start(string workingDirectory, IEnumerable<string> args, IDictionary<string, string?>? environment = null)
     {
@@ -18,7 +36,7 @@ public static class KeelProcess
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "keel.dll"));
+        info.ArgumentList.Add(CliPath);
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["NO_COLOR"] = "1";
         foreach (var key in new[] { "ANTHROPIC_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_BASE_URL", "OPENAI_BASE_URL" }) info.Environment.Remove(key);
