@@ -25,6 +25,12 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     /// <summary>Base URL to pass as --base-url (ends with /v1).</summary>
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>When set, every request fails with this HTTP status.</summary>
+    public int? FailStatus { get; set; }
+
+    /// <summary>Authorization headers received (to prove keys are sent, never stored).</summary>
+    public List<string> Authorizations { get; } = [];
+
     /// <summary>Requests served so far.</summary>
     public int Requests => Volatile.Read(ref _requests);
 
@@ -41,14 +47,19 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
-        var server = new FakeOpenAiServer(app);
+        var server = new FakeOpenAiServer(app) { FailStatus = failStatus };
         app.MapPost("/v1/chat/completions", async (HttpContext http) =>
         {
             Interlocked.Increment(ref server._requests);
             var body = (await JsonNode.ParseAsync(http.Request.Body))!;
-            lock (server.Bodies) server.Bodies.Add(body);
+            lock (server.Bodies)
+            {
+                server.Bodies.Add(body);
+                server.Authorizations.Add(http.Request.Headers.Authorization.ToString());
+            }
+
             if (delay > TimeSpan.Zero) await Task.Delay(delay);
-            if (failStatus is { } status)
+            if (server.FailStatus is { } status)
             {
                 http.Response.StatusCode = status;
                 await http.Response.WriteAsJsonAsync(new { error = new { message = "fake failure", type = "server_error" } });
