@@ -93,6 +93,8 @@ internal static class EvalAction
 
     private static string? Validate(EvalOptions options) => options switch
     {
+        { Resume: { } id, ExplicitRunOptions.Count: > 0 } =>
+            $"--resume continues run {id} with the settings it was started with; drop {string.Join(", ", options.ExplicitRunOptions)}",
         { Samples: < 1 } => "--samples must be at least 1",
         { Agent.MaxTurns: < 1 } => "--max-turns must be at least 1",
         { Agent.MaxTokens: < 1 } => "--max-tokens must be at least 1",

@@ -34,8 +34,10 @@ internal static class EvalCommand
             suite, model, samples, seed, maxTurns, maxTokens, actionMode, scenario, concurrency, baseUrl, db, resume, json,
         };
 
+        Option[] runDefining = [suite, model, samples, seed, maxTurns, maxTokens, actionMode, scenario, baseUrl];
         command.SetAction((parse, ct) =>
         {
+            var explicitRunOptions = runDefining.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
             var options = new EvalOptions(
                 parse.GetValue(suite)!,
                 parse.GetValue(model) is { Length: > 0 } m ? m : ["reference/mixed"],
@@ -47,7 +49,8 @@ internal static class EvalCommand
                 parse.GetValue(baseUrl),
                 parse.GetValue(db)!,
                 parse.GetValue(resume),
-                parse.GetValue(json));
+                parse.GetValue(json),
+                explicitRunOptions);
             return EvalAction.RunAsync(options, ct);
         });
         return command;
@@ -66,4 +69,5 @@ internal sealed record EvalOptions(
     string? BaseUrl,
     string Db,
     string? Resume,
-    bool Json);
+    bool Json,
+    IReadOnlyList<string> ExplicitRunOptions);

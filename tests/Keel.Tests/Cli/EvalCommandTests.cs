@@ -54,6 +54,7 @@ public class EvalCommandTests
     [InlineData("needs --base-url", "--model", "openai-compatible/qwen")]
     [InlineData("--samples must be at least 1", "--samples", "0")]
     [InlineData("no run 'nope'", "--resume", "nope")]
+    [InlineData("drop --model, --samples", "--resume", "x", "--model", "reference/aligned", "--samples", "3")]
     [InlineData("no suite file or built-in suite named 'nosuch'", "--suite", "nosuch")]
     [InlineData("has no scenario 'nosuch'", "--scenario", "nosuch")]
     [InlineData("Unrecognized command or argument '--sample'", "--sample", "3")]
