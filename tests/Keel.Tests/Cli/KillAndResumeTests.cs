@@ -55,7 +55,7 @@ public class KillAndResumeTests
         var stderr = new System.Text.StringBuilder();
         var runId = await ReadRunIdAsync(child, stderr);
         await WaitUntilAsync(() => CountSamples(db) >= 4, child);
-        using (var kill = Process.Start("kill", ["-INT", child.Id.ToString()])) await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(0, SendSignal(child.Id, SigInt));
         stderr.Append(await child.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken));
         await child.WaitForExitAsync(TestContext.Current.CancellationToken);
 
@@ -69,6 +69,11 @@ public class KillAndResumeTests
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
         AssertComplete(db, runId, resumed.Stdout, before);
     }
+
+    private const int SigInt = 2;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     private static void AssertComplete(string db, string runId, string json, int storedBefore)
     {
