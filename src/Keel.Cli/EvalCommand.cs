@@ -1,11 +1,5 @@
 using System.CommandLine;
 using Keel.Agents;
-using Keel.Evaluation;
-using Keel.Models;
-using Keel.Statistics;
-using Keel.Store;
-using Keel.Suites;
-using Spectre.Console;
 
 namespace Keel.Cli;
 

@@ -1,20 +1,14 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Keel.Tests.Fakes;
 
 /// <summary>An Anthropic Messages API server on loopback for tests, driven by a script over the request body.</summary>
 public sealed class FakeAnthropicServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
 
-    private FakeAnthropicServer(WebApplication app) => _app = app;
 
     /// <summary>Base URL to pass as ANTHROPIC_BASE_URL.</summary>
     public string BaseUrl { get; private set; } = "";
@@ -25,12 +19,8 @@ public sealed class FakeAnthropicServer : IAsyncDisposable
     /// <summary>Starts a server; the script returns the content blocks and stop reason of each reply.</summary>
     public static async Task<FakeAnthropicServer> StartAsync(Func<JsonNode, (JsonArray Content, string StopReason)> script)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var server = new FakeAnthropicServer(app);
-        app.MapPost("/v1/messages", async (HttpContext http) =>
+        var server = new FakeAnthropicServer();
+        var (app, address) = await LoopbackApp.StartAsync(app => app.MapPost("/v1/messages", async (HttpContext http) =>
         {
             var body = (await JsonNode.ParseAsync(http.Request.Body))!;
             lock (server.Requests) server.Requests.Add((body, http.Request.Headers.Authorization.ToString()));
@@ -48,9 +38,9 @@ public sealed class FakeAnthropicServer : IAsyncDisposable
             };
             http.Response.ContentType = "application/json";
             await http.Response.WriteAsync(response.ToJsonString());
-        });
-        await app.StartAsync();
-        server.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        }));
+        server._app = app;
+        server.BaseUrl = address;
         return server;
     }
 

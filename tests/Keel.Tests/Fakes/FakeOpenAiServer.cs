@@ -1,12 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Keel.Tests.Fakes;
 
@@ -17,10 +12,9 @@ namespace Keel.Tests.Fakes;
 /// </summary>
 public sealed class FakeOpenAiServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
     private int _requests;
 
-    private FakeOpenAiServer(WebApplication app) => _app = app;
 
     /// <summary>Base URL to pass as --base-url (ends with /v1).</summary>
     public string BaseUrl { get; private set; } = "";
@@ -43,12 +37,8 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     /// <summary>Starts a server answering with <paramref name="script"/> after <paramref name="delay"/>.</summary>
     public static async Task<FakeOpenAiServer> StartAsync(Func<JsonNode, Reply> script, TimeSpan delay = default, int? failStatus = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var server = new FakeOpenAiServer(app) { FailStatus = failStatus };
-        app.MapPost("/v1/chat/completions", async (HttpContext http) =>
+        var server = new FakeOpenAiServer { FailStatus = failStatus };
+        var (app, address) = await LoopbackApp.StartAsync(app => app.MapPost("/v1/chat/completions", async (HttpContext http) =>
         {
             Interlocked.Increment(ref server._requests);
             var body = (await JsonNode.ParseAsync(http.Request.Body))!;
@@ -89,10 +79,9 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             };
             http.Response.ContentType = "application/json";
             await http.Response.WriteAsync(response.ToJsonString());
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.BaseUrl = address.TrimEnd('/') + "/v1";
+        }));
+        server._app = app;
+        server.BaseUrl = address + "/v1";
         return server;
     }
 
