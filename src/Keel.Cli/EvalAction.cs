@@ -1,7 +1,6 @@
 using Keel.Agents;
 using Keel.Evaluation;
 using Keel.Models;
-using Keel.Statistics;
 using Keel.Store;
 using Keel.Suites;
 using Spectre.Console;
@@ -41,7 +40,7 @@ internal static class EvalAction
                     ? await PrepareResumeAsync(store, resumeId, cancellationToken)
                     : PrepareNew(options);
                 var factory = new ModelFactory();
-                var settings = new ProviderSettings(run.Config.BaseUrl);
+                var settings = new ProviderSettings(options.BaseUrl ?? run.Config.BaseUrl);
                 models.AddRange(run.Config.Models.Select(spec => factory.Create(ModelSpec.Parse(spec), settings)));
                 if (options.Resume is null) await store.CreateRunAsync(run, cancellationToken);
             }
@@ -75,7 +74,7 @@ internal static class EvalAction
                 models.ForEach(m => m.Dispose());
             }
 
-            var cells = CellStatistics.Summarize(await store.OutcomesAsync(run.Id, CancellationToken.None));
+            var cells = await RunResults.LoadAsync(store, run, suite, CancellationToken.None);
             if (options.Json) ResultsJson.Write(Console.Out, run, cells);
             else ResultsTable.Write(Consoles.Out, run, cells, models.Any(m => m.IsReference));
 

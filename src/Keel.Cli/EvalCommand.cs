@@ -18,7 +18,7 @@ internal static class EvalCommand
         actionMode.AcceptOnlyFromAmong("native", "text");
         var scenario = new Option<string[]>("--scenario") { Description = "Only these scenario ids (repeatable)" };
         var concurrency = new Option<int>("--concurrency") { Description = "Samples run at once", DefaultValueFactory = _ => 8 };
-        var baseUrl = new Option<string?>("--base-url") { Description = "Provider endpoint (needed for openai-compatible)" };
+        var baseUrl = new Option<string?>("--base-url") { Description = "Provider endpoint (needed for openai-compatible); may be changed on --resume" };
         var db = new Option<string>("--db") { Description = "SQLite store", DefaultValueFactory = _ => "keel.db" };
         var resume = new Option<string?>("--resume") { Description = "Continue run RUN_ID with exactly its missing samples" };
         var json = new Option<bool>("--json") { Description = "Print results as JSON on stdout" };
@@ -28,7 +28,8 @@ internal static class EvalCommand
             suite, model, samples, seed, maxTurns, maxTokens, actionMode, scenario, concurrency, baseUrl, db, resume, json,
         };
 
-        Option[] runDefining = [suite, model, samples, seed, maxTurns, maxTokens, actionMode, scenario, baseUrl];
+        // --base-url, --concurrency, --db and --json may change on resume: they do not change what the samples are.
+        Option[] runDefining = [suite, model, samples, seed, maxTurns, maxTokens, actionMode, scenario];
         command.SetAction((parse, ct) =>
         {
             var explicitRunOptions = runDefining.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();

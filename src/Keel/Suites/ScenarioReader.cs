@@ -6,10 +6,15 @@ using YamlDotNet.RepresentationModel;
 namespace Keel.Suites;
 
 /// <summary>Reads one scenario mapping: its header, variables and conditions, then renders every condition.</summary>
-internal sealed class ScenarioReader(YamlMap map, string suiteText, ToolCatalogue catalogue)
+internal sealed class ScenarioReader(YamlMap scenarioMap, ToolCatalogue catalogue)
 {
     private static readonly string[] HeaderKeys = ["id", "family", "description", "split", "tools", "variables", "conditions"];
     private static readonly string[] Keys = [.. HeaderKeys, "system_prompt", "kickoff", "world", "facts", "exemplars"];
+
+    // Messages name the scenario by its id as soon as it has one.
+    private readonly YamlMap map = scenarioMap.Get("id") is YamlScalarNode { Value: { Length: > 0 } named }
+        ? new YamlMap(scenarioMap.Node, scenarioMap.File, $"scenario '{named}'", scenarioMap.Render)
+        : scenarioMap;
 
     public (ScenarioDefinition Definition, IReadOnlyList<Condition> Conditions) Read()
     {
@@ -43,11 +48,47 @@ internal sealed class ScenarioReader(YamlMap map, string suiteText, ToolCatalogu
         return (definition, conditions);
     }
 
+    /// <summary>
+    /// A hash of the scenario's content: its node tree written canonically (keys, values and nesting,
+    /// not comments or layout), so any change to what the scenario says changes the hash.
+    /// </summary>
     private string ScenarioHash()
     {
-        var start = (int)map.Node.Start.Index;
-        var end = (int)Math.Min(map.Node.End.Index, suiteText.Length);
-        return SuiteLoader.Hash(suiteText[start..end]);
+        var text = new System.Text.StringBuilder();
+        Canonical(map.Node, text);
+        return SuiteLoader.Hash(text.ToString());
+    }
+
+    private static void Canonical(YamlNode node, System.Text.StringBuilder text)
+    {
+        switch (node)
+        {
+            case YamlScalarNode s:
+                text.Append('"').Append(JsonEncodedText.Encode(s.Value ?? "").Value).Append('"');
+                break;
+            case YamlSequenceNode seq:
+                text.Append('[');
+                foreach (var child in seq.Children)
+                {
+                    Canonical(child, text);
+                    text.Append(',');
+                }
+
+                text.Append(']');
+                break;
+            case YamlMappingNode m:
+                text.Append('{');
+                foreach (var (key, value) in m.Children)
+                {
+                    Canonical(key, text);
+                    text.Append(':');
+                    Canonical(value, text);
+                    text.Append(',');
+                }
+
+                text.Append('}');
+                break;
+        }
     }
 
     private List<Variable> ReadVariables(string what)

@@ -52,7 +52,7 @@ public sealed class SuiteLoader(ToolCatalogue catalogue)
         foreach (var node in scenarioNodes)
         {
             var map = doc.AsMap(node, "scenarios", "a scenario");
-            var (definition, expanded) = new ScenarioReader(map, text, catalogue).Read();
+            var (definition, expanded) = new ScenarioReader(map, catalogue).Read();
             if (scenarios.Any(s => s.Id == definition.Id))
             {
                 throw map.Error(map.Required("id"), $"duplicate scenario id '{definition.Id}'; scenario ids must be unique within a suite");

@@ -84,6 +84,7 @@ public sealed record TokenUsage(long InputTokens, long OutputTokens)
     public static TokenUsage Zero { get; } = new(0, 0);
 
     /// <summary>Total of input and output.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public long Total => InputTokens + OutputTokens;
 
     /// <summary>Adds two usages.</summary>
