@@ -14,5 +14,14 @@ if (parse.Errors.Count > 0)
     return ExitCodes.Usage;
 }
 
-return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(10) })
-    .ConfigureAwait(false);
+try
+{
+    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(10) })
+        .ConfigureAwait(false);
+}
+catch (Exception ex)
+{
+    // Anything unforeseen: say what failed, without a stack trace. Finished samples are already stored.
+    Console.Error.WriteLine($"error: {ex.GetType().Name}: {ex.Message}");
+    return ExitCodes.RunFailure;
+}
