@@ -100,6 +100,7 @@ internal sealed class ScenarioReader(YamlMap scenarioMap, ToolCatalogue catalogu
             var name = key.Value ?? "";
             var valuesMap = vars.AsMap(node, name, $"variable '{name}'");
             var values = new List<VariableValue>();
+            var labelNodes = new List<YamlScalarNode>();
             foreach (var (labelNode, valueNode) in valuesMap.Entries())
             {
                 var label = labelNode.Value ?? "";
@@ -108,19 +109,39 @@ internal sealed class ScenarioReader(YamlMap scenarioMap, ToolCatalogue catalogu
                     throw map.Error(labelNode, $"value label '{label}' of variable '{name}' must be letters, digits, '-' or '_' (it becomes part of condition ids)");
                 }
 
+                // Values are inserted as written, so braces in them would only surface later as a leftover
+                // placeholder in whatever template uses them; report them here, where they are written.
+                string Checked(YamlNode textNode, string text)
+                {
+                    if (text.Contains("{{") || text.Contains("}}"))
+                    {
+                        var brace = text.Contains("{{") ? "{{" : "}}";
+                        throw map.Error(textNode, $"value '{label}' of variable '{name}' contains '{brace}'; values are inserted as written (placeholders in them are not filled), so keep braces out of variable values");
+                    }
+
+                    return text;
+                }
+
                 IReadOnlyDictionary<string, string> parts = valueNode switch
                 {
-                    YamlScalarNode scalar => new Dictionary<string, string> { [""] = scalar.Value ?? "" },
+                    YamlScalarNode scalar => new Dictionary<string, string> { [""] = Checked(scalar, scalar.Value ?? "") },
                     YamlMappingNode partsNode => valuesMap.AsMap(partsNode, label, $"value '{label}' of variable '{name}'")
-                        .Entries().ToDictionary(e => e.Key.Value ?? "", e => valuesMap.Literal(e.Value, e.Key.Value ?? "")),
+                        .Entries().ToDictionary(e => e.Key.Value ?? "", e => Checked(e.Value, valuesMap.Literal(e.Value, e.Key.Value ?? ""))),
                     _ => throw map.Error(valueNode, $"value '{label}' of variable '{name}' must be text or a mapping of named parts"),
                 };
                 values.Add(new VariableValue(label, parts));
+                labelNodes.Add(labelNode);
             }
 
             if (values.Count == 0) throw map.Error(node, $"variable '{name}' in {what} has no values; give it at least one 'label: text' line");
-            var partSets = values.Select(v => string.Join(",", v.Parts.Keys.Order())).Distinct().ToList();
-            if (partSets.Count > 1) throw map.Error(node, $"the values of variable '{name}' have different parts ({string.Join(" vs ", partSets)}); give every value the same parts");
+            static string PartsOf(VariableValue v) => string.Join(", ", v.Parts.Keys.Order(StringComparer.Ordinal).Select(k => k.Length == 0 ? "(plain text)" : k));
+            // Point at the first value that differs from the first one: that is the one to fix.
+            var odd = values.FindIndex(v => PartsOf(v) != PartsOf(values[0]));
+            if (odd >= 0)
+            {
+                throw map.Error(labelNodes[odd], $"the values of variable '{name}' have different parts ('{values[odd].Label}' has {PartsOf(values[odd])}, '{values[0].Label}' has {PartsOf(values[0])}); give every value the same parts");
+            }
+
             result.Add(new Variable(name, values));
         }
 
