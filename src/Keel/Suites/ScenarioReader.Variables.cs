@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Keel.Environment;
-using Keel.Grading;
 using YamlDotNet.RepresentationModel;
 
 namespace Keel.Suites;
