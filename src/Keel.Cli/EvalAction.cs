@@ -1,3 +1,4 @@
+using Keel.Yaml;
 using Keel.Agents;
 using Keel.Evaluation;
 using Keel.Models;
@@ -44,7 +45,7 @@ internal static class EvalAction
                 models.AddRange(run.Config.Models.Select(spec => factory.Create(ModelSpec.Parse(spec), settings)));
                 if (options.Resume is null) await store.CreateRunAsync(run, cancellationToken);
             }
-            catch (Exception ex) when (ex is SuiteFormatException or ModelSpecException or ArgumentException or ResumeException)
+            catch (Exception ex) when (ex is InputFormatException or ModelSpecException or ArgumentException or ResumeException)
             {
                 models.ForEach(m => m.Dispose());
                 Consoles.Error(ex.Message);

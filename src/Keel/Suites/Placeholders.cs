@@ -1,3 +1,4 @@
+using Keel.Yaml;
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 
@@ -28,14 +29,14 @@ internal sealed partial class Placeholders(string file, IReadOnlyDictionary<stri
             var part = m.Groups[2].Success ? m.Groups[2].Value : "";
             if (!values.TryGetValue(name, out var value))
             {
-                throw new SuiteFormatException(at, $"undefined variable '{name}' in '{m.Value}'; declare it under 'variables:' or remove the placeholder");
+                throw new InputFormatException(at, $"undefined variable '{name}' in '{m.Value}'; declare it under 'variables:' or remove the placeholder");
             }
 
             if (!value.Parts.TryGetValue(part, out var partText))
             {
                 var wanted = part.Length == 0 ? $"'{{{{{name}}}}}' needs a plain text value" : $"has no part '{part}'";
                 var has = string.Join(", ", value.Parts.Keys.Select(k => k.Length == 0 ? "(plain text)" : k));
-                throw new SuiteFormatException(at, $"variable '{name}' value '{value.Label}' {wanted} (it has: {has}); give every value of '{name}' the same parts");
+                throw new InputFormatException(at, $"variable '{name}' value '{value.Label}' {wanted} (it has: {has}); give every value of '{name}' the same parts");
             }
 
             return partText;
@@ -45,7 +46,7 @@ internal sealed partial class Placeholders(string file, IReadOnlyDictionary<stri
         {
             var start = rendered.IndexOf("{{", StringComparison.Ordinal) is var i and >= 0 ? i : rendered.IndexOf("}}", StringComparison.Ordinal);
             var snippet = rendered.Substring(Math.Max(0, start), Math.Min(40, rendered.Length - Math.Max(0, start)));
-            throw new SuiteFormatException(at, $"a placeholder is left after rendering condition '{conditionId}': \"{snippet}\"; write placeholders as {{{{name}}}} or {{{{name.part}}}} with a declared variable, and keep braces out of variable values");
+            throw new InputFormatException(at, $"a placeholder is left after rendering condition '{conditionId}': \"{snippet}\"; write placeholders as {{{{name}}}} or {{{{name.part}}}} with a declared variable, and keep braces out of variable values");
         }
 
         return rendered;

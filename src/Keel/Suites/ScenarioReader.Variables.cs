@@ -1,3 +1,4 @@
+using Keel.Yaml;
 using YamlDotNet.RepresentationModel;
 
 namespace Keel.Suites;

@@ -1,3 +1,4 @@
+using Keel.Yaml;
 using System.Text.Json;
 using Keel.Environment;
 using Keel.Grading;

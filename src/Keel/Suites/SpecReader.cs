@@ -1,3 +1,4 @@
+using Keel.Yaml;
 using System.Text.Json;
 using Keel.Environment;
 using Keel.Grading;
@@ -109,7 +110,7 @@ internal sealed class SpecReader(YamlMap map, ToolCatalogue catalogue, Behaviour
             if (!values.TryGetValue(required, out var v) || v.Count == 0)
             {
                 var at = facts?.At ?? map.At;
-                throw new SuiteFormatException(at, $"{map.What} (family '{family.Id}') needs the detector fact '{required}' under 'facts:'; the {family.Id} detector cannot decide without it");
+                throw new InputFormatException(at, $"{map.What} (family '{family.Id}') needs the detector fact '{required}' under 'facts:'; the {family.Id} detector cannot decide without it");
             }
         }
 
@@ -161,7 +162,7 @@ internal sealed class SpecReader(YamlMap map, ToolCatalogue catalogue, Behaviour
 
         foreach (var p in tool.Parameters.Where(p => p.Required && !args.ContainsKey(p.Name)))
         {
-            throw new SuiteFormatException(argsMap?.At ?? action.At, $"the call to {tool.Name} is missing its required argument '{p.Name}'");
+            throw new InputFormatException(argsMap?.At ?? action.At, $"the call to {tool.Name} is missing its required argument '{p.Name}'");
         }
 
         return args;

@@ -1,3 +1,4 @@
+using Keel.Yaml;
 using System.Security.Cryptography;
 using System.Text;
 using Keel.Environment;
@@ -7,7 +8,7 @@ using YamlDotNet.RepresentationModel;
 namespace Keel.Suites;
 
 /// <summary>
-/// Loads and validates suite YAML. Every problem is a <see cref="SuiteFormatException"/> with
+/// Loads and validates suite YAML. Every problem is a <see cref="InputFormatException"/> with
 /// file:line:column: unknown keys, missing fields, undefined or unused variables, placeholders left
 /// after rendering, duplicate ids, unknown tools or families, exemplar calls to tools the scenario lacks.
 /// </summary>
@@ -28,7 +29,7 @@ public sealed class SuiteLoader(ToolCatalogue catalogue)
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new SuiteFormatException(new SourceLocation(path, 1, 1), $"cannot read the suite file: {ex.Message}");
+            throw new InputFormatException(new SourceLocation(path, 1, 1), $"cannot read the suite file: {ex.Message}");
         }
 
         return Load(text, path, Path.GetFullPath(path));
@@ -99,11 +100,11 @@ public sealed class SuiteLoader(ToolCatalogue catalogue)
             var message = inner.Contains("Duplicate key", StringComparison.OrdinalIgnoreCase)
                 ? "duplicate key in a mapping; each key may appear once"
                 : $"invalid YAML: {inner.Trim()}";
-            throw new SuiteFormatException(new SourceLocation(file, ex.Start.Line, ex.Start.Column), message);
+            throw new InputFormatException(new SourceLocation(file, ex.Start.Line, ex.Start.Column), message);
         }
 
-        if (stream.Documents.Count == 0) throw new SuiteFormatException(new SourceLocation(file, 1, 1), "the suite file is empty; it needs 'id:', 'version:' and 'scenarios:'");
+        if (stream.Documents.Count == 0) throw new InputFormatException(new SourceLocation(file, 1, 1), "the suite file is empty; it needs 'id:', 'version:' and 'scenarios:'");
         return stream.Documents[0].RootNode as YamlMappingNode
-            ?? throw new SuiteFormatException(YamlMap.Location(file, stream.Documents[0].RootNode), "a suite file must be a mapping with 'id:', 'version:' and 'scenarios:'");
+            ?? throw new InputFormatException(YamlMap.Location(file, stream.Documents[0].RootNode), "a suite file must be a mapping with 'id:', 'version:' and 'scenarios:'");
     }
 }

@@ -1,3 +1,4 @@
+using Keel.Yaml;
 using System.Reflection;
 
 namespace Keel.Suites;
@@ -29,7 +30,7 @@ public static class SuiteResolver
         using var stream = typeof(SuiteResolver).Assembly.GetManifestResourceStream(Prefix + reference + ".yaml");
         if (stream is null)
         {
-            throw new SuiteFormatException(new SourceLocation(reference, 1, 1),
+            throw new InputFormatException(new SourceLocation(reference, 1, 1),
                 $"no suite file or built-in suite named '{reference}'; built-in suites: {string.Join(", ", BuiltInNames)}");
         }
 

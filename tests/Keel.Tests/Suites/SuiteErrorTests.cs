@@ -1,3 +1,4 @@
+using Keel.Yaml;
 using Keel.Suites;
 using Keel.Tests.Cli;
 using Xunit;
@@ -20,7 +21,7 @@ public class SuiteErrorTests
         var (line, column, fragment) = BrokenSuites.Expectation(name);
         var path = BrokenSuites.Path(name);
 
-        var error = Assert.Throws<SuiteFormatException>(() => SuiteLoader.Default.LoadFile(path));
+        var error = Assert.Throws<InputFormatException>(() => SuiteLoader.Default.LoadFile(path));
 
         Assert.Equal(path, error.Location.File);
         Assert.Equal($"{line}:{column}", $"{error.Location.Line}:{error.Location.Column}");

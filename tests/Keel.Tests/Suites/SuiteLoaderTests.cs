@@ -1,3 +1,4 @@
+using Keel.Yaml;
 using Keel.Suites;
 using Xunit;
 
@@ -105,7 +106,7 @@ public class SuiteLoaderTests
     [Fact]
     public void Unknown_builtin_name_is_an_error_listing_the_builtin_suites()
     {
-        var error = Assert.Throws<SuiteFormatException>(() => SuiteResolver.Resolve("no-such-suite"));
+        var error = Assert.Throws<InputFormatException>(() => SuiteResolver.Resolve("no-such-suite"));
 
         Assert.Contains("no suite file or built-in suite named 'no-such-suite'", error.Problem);
         Assert.Contains($"built-in suites: {string.Join(", ", SuiteResolver.BuiltInNames)}", error.Problem);

@@ -1,13 +1,13 @@
-namespace Keel.Suites;
+namespace Keel.Yaml;
 
 /// <summary>
-/// A suite file that cannot be used as written. The message names the place (file:line:column),
+/// An input file (suite, models file) that cannot be used as written. The message names the place (file:line:column),
 /// what is wrong, and how to fix it.
 /// </summary>
-public sealed class SuiteFormatException : Exception
+public sealed class InputFormatException : Exception
 {
-    /// <summary>Creates the error for one place in a suite file.</summary>
-    public SuiteFormatException(SourceLocation location, string problem)
+    /// <summary>Creates the error for one place in an input file.</summary>
+    public InputFormatException(SourceLocation location, string problem)
         : base($"{location}: {problem}")
     {
         Location = location;

@@ -1,10 +1,10 @@
 using YamlDotNet.RepresentationModel;
 
-namespace Keel.Suites;
+namespace Keel.Yaml;
 
 /// <summary>
 /// Reads one YAML mapping of a suite file with exact error locations: unknown keys, missing
-/// fields and wrong node kinds become <see cref="SuiteFormatException"/>s naming file:line:column.
+/// fields and wrong node kinds become <see cref="InputFormatException"/>s naming file:line:column.
 /// Template text is passed through the renderer of the condition being built.
 /// </summary>
 internal sealed class YamlMap
@@ -32,7 +32,7 @@ internal sealed class YamlMap
 
     public static SourceLocation Location(string file, YamlNode node) => new(file, node.Start.Line, node.Start.Column);
 
-    public SuiteFormatException Error(YamlNode node, string problem) => new(Location(File, node), problem);
+    public InputFormatException Error(YamlNode node, string problem) => new(Location(File, node), problem);
 
     /// <summary>Rejects any key not in <paramref name="allowed"/>, suggesting the nearest allowed key.</summary>
     public void AllowOnly(params string[] allowed)
@@ -53,7 +53,7 @@ internal sealed class YamlMap
         (YamlScalarNode)_node.Children.Keys.First(k => (k as YamlScalarNode)?.Value == key);
 
     public YamlNode Required(string key) =>
-        Get(key) ?? throw new SuiteFormatException(At, $"{What} is missing the required field '{key}'; add '{key}:' to it");
+        Get(key) ?? throw new InputFormatException(At, $"{What} is missing the required field '{key}'; add '{key}:' to it");
 
     /// <summary>A plain identifier-like value, never rendered.</summary>
     public string RequiredLiteral(string key) => Literal(Required(key), key);

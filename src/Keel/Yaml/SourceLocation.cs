@@ -1,4 +1,4 @@
-namespace Keel.Suites;
+namespace Keel.Yaml;
 
 /// <summary>A position in a suite file, 1-based, as editors show it.</summary>
 /// <param name="File">The file name (or built-in resource name) the position is in.</param>
