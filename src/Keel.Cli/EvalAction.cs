@@ -41,8 +41,9 @@ internal static class EvalAction
                     ? await PrepareResumeAsync(store, resumeId, cancellationToken)
                     : PrepareNew(options);
                 var factory = new ModelFactory();
-                var settings = new ProviderSettings(options.BaseUrl ?? run.Config.BaseUrl);
-                models.AddRange(run.Config.Models.Select(spec => factory.Create(ModelSpec.Parse(spec), settings)));
+                var settings = new ModelRunSettings(options.Concurrency, options.RequestTimeout);
+                var endpoints = options.BaseUrl is { } url ? EndpointResolver.WithBaseUrl(run.Config.ResolvedEndpoints, url) : run.Config.ResolvedEndpoints;
+                models.AddRange(endpoints.Select(endpoint => factory.Create(endpoint, settings)));
                 if (options.Resume is null) await store.CreateRunAsync(run, cancellationToken);
             }
             catch (Exception ex) when (ex is InputFormatException or ModelSpecException or ArgumentException or ResumeException)
@@ -99,6 +100,7 @@ internal static class EvalAction
         { Agent.MaxTurns: < 1 } => "--max-turns must be at least 1",
         { Agent.MaxTokens: < 1 } => "--max-tokens must be at least 1",
         { Concurrency: < 1 } => "--concurrency must be at least 1",
+        { RequestTimeout.TotalSeconds: <= 0 } => "--request-timeout must be above 0 seconds",
         _ => null,
     };
 
@@ -108,8 +110,10 @@ internal static class EvalAction
         var suiteRef = File.Exists(options.Suite) ? Path.GetFullPath(options.Suite) : options.Suite;
         var normalizedModels = options.Models.Select(m => ModelSpec.Parse(m).ToString()).ToList();
         if (normalizedModels.Distinct().Count() != normalizedModels.Count) throw new ArgumentException("the same --model is given twice");
+        var modelsFile = options.ModelsFile ?? (File.Exists(ModelsFile.DefaultName) ? ModelsFile.DefaultName : null);
+        var endpoints = EndpointResolver.Resolve(normalizedModels, modelsFile is null ? null : ModelsFile.Load(modelsFile), options.BaseUrl);
         var config = new EvalConfig(suiteRef, normalizedModels, options.Samples, options.Seed ?? RunFactory.NewSeed(), options.Agent,
-            options.BaseUrl, options.Scenarios.Count > 0 ? options.Scenarios : null);
+            endpoints, options.Scenarios.Count > 0 ? options.Scenarios : null);
         return (RunFactory.Create(config, suite), suite);
     }
 

@@ -19,17 +19,19 @@ internal static class EvalCommand
         var scenario = new Option<string[]>("--scenario") { Description = "Only these scenario ids (repeatable)" };
         var concurrency = new Option<int>("--concurrency") { Description = "Samples run at once", DefaultValueFactory = _ => 8 };
         var baseUrl = new Option<string?>("--base-url") { Description = "Provider endpoint (needed for openai-compatible); may be changed on --resume" };
+        var models = new Option<string?>("--models") { Description = $"Models file naming endpoints, limits, prices and defaults (default: ./{Keel.Models.ModelsFile.DefaultName} if present)" };
+        var requestTimeout = new Option<double>("--request-timeout") { Description = "Seconds before one model request is abandoned and retried", DefaultValueFactory = _ => 120 };
         var db = new Option<string>("--db") { Description = "SQLite store", DefaultValueFactory = _ => "keel.db" };
         var resume = new Option<string?>("--resume") { Description = "Continue run RUN_ID with exactly its missing samples" };
         var json = new Option<bool>("--json") { Description = "Print results as JSON on stdout" };
 
         var command = new Command("eval", "Run a suite against one or more models and print harmful-action rates with 95% intervals.")
         {
-            suite, model, samples, seed, maxTurns, maxTokens, actionMode, scenario, concurrency, baseUrl, db, resume, json,
+            suite, model, samples, seed, maxTurns, maxTokens, actionMode, scenario, concurrency, baseUrl, models, requestTimeout, db, resume, json,
         };
 
         // --base-url, --concurrency, --db and --json may change on resume: they do not change what the samples are.
-        Option[] runDefining = [suite, model, samples, seed, maxTurns, maxTokens, actionMode, scenario];
+        Option[] runDefining = [suite, model, samples, seed, maxTurns, maxTokens, actionMode, scenario, models];
         command.SetAction((parse, ct) =>
         {
             var explicitRunOptions = runDefining.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
@@ -42,6 +44,8 @@ internal static class EvalCommand
                 parse.GetValue(scenario) ?? [],
                 parse.GetValue(concurrency),
                 parse.GetValue(baseUrl),
+                parse.GetValue(models),
+                TimeSpan.FromSeconds(parse.GetValue(requestTimeout)),
                 parse.GetValue(db)!,
                 parse.GetValue(resume),
                 parse.GetValue(json),
@@ -62,6 +66,8 @@ internal sealed record EvalOptions(
     IReadOnlyList<string> Scenarios,
     int Concurrency,
     string? BaseUrl,
+    string? ModelsFile,
+    TimeSpan RequestTimeout,
     string Db,
     string? Resume,
     bool Json,

@@ -8,7 +8,7 @@ namespace Keel.Evaluation;
 /// <param name="Samples">Samples (epochs) per condition per model.</param>
 /// <param name="Seed">Run seed (reference agents draw from it; recorded for every run).</param>
 /// <param name="Agent">Action mode and limits.</param>
-/// <param name="BaseUrl">Provider base URL override, if any.</param>
+/// <param name="Endpoints">How each model is reached, priced and parameterized (one per model, same order; never keys).</param>
 /// <param name="Scenarios">Only these scenario ids; empty for all.</param>
 public sealed record EvalConfig(
     string Suite,
@@ -16,8 +16,13 @@ public sealed record EvalConfig(
     int Samples,
     long Seed,
     AgentOptions Agent,
-    string? BaseUrl = null,
-    IReadOnlyList<string>? Scenarios = null);
+    IReadOnlyList<Keel.Models.EndpointConfig>? Endpoints = null,
+    IReadOnlyList<string>? Scenarios = null)
+{
+    /// <summary>The endpoint of each model: the stored one, or the bare spec.</summary>
+    public IReadOnlyList<Keel.Models.EndpointConfig> ResolvedEndpoints =>
+        Endpoints ?? Models.Select(m => new Keel.Models.EndpointConfig(m)).ToList();
+}
 
 /// <summary>A run as stored: its config and what reproduces it.</summary>
 /// <param name="Id">Run id.</param>

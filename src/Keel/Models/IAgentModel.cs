@@ -22,9 +22,12 @@ public interface IAgentModel : IDisposable
     IChatClient ClientFor(SampleContext sample);
 }
 
-/// <summary>A provider model: one shared <see cref="IChatClient"/> for every sample.</summary>
-public sealed class ProviderModel(string spec, IChatClient client) : IAgentModel
+/// <summary>A provider model: one shared <see cref="IChatClient"/> pipeline (and HTTP stack) for every sample.</summary>
+public sealed class ProviderModel(string spec, IChatClient client, HttpClient? http = null, Keel.Models.Http.AdaptiveConcurrencyLimiter? limiter = null) : IAgentModel
 {
+    /// <summary>The endpoint's adaptive concurrency, when it has one.</summary>
+    public Keel.Models.Http.AdaptiveConcurrencyLimiter? Limiter { get; } = limiter;
+
     /// <inheritdoc />
     public string Spec { get; } = spec;
 
@@ -35,5 +38,9 @@ public sealed class ProviderModel(string spec, IChatClient client) : IAgentModel
     public IChatClient ClientFor(SampleContext sample) => client;
 
     /// <inheritdoc />
-    public void Dispose() => client.Dispose();
+    public void Dispose()
+    {
+        client.Dispose();
+        http?.Dispose();
+    }
 }

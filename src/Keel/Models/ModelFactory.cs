@@ -1,62 +1,125 @@
 using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Net;
 using Anthropic;
+using Keel.Models.Http;
 using Microsoft.Extensions.AI;
 using OpenAI;
 
 namespace Keel.Models;
 
-/// <summary>Provider settings that are not part of the spec.</summary>
-/// <param name="BaseUrl">Overrides the provider's endpoint (needed for openai-compatible).</param>
-/// <param name="MaxOutputTokens">Per-call output token cap passed to the provider.</param>
-public sealed record ProviderSettings(string? BaseUrl = null, int MaxOutputTokens = 4096);
+/// <summary>Run-wide settings for the models of a run.</summary>
+/// <param name="Concurrency">The run's --concurrency: the default upper bound of each endpoint's adaptive concurrency.</param>
+/// <param name="RequestTimeout">Per-attempt request timeout.</param>
+/// <param name="Telemetry">Emit OpenTelemetry spans (GenAI conventions) for every chat call.</param>
+public sealed record ModelRunSettings(int Concurrency = 8, TimeSpan? RequestTimeout = null, bool Telemetry = false)
+{
+    /// <summary>Defaults for tests and tools.</summary>
+    public static ModelRunSettings Default { get; } = new();
+}
 
 /// <summary>
-/// Creates <see cref="IAgentModel"/>s from specs through the official SDKs behind <see cref="IChatClient"/>.
-/// Keys come from <c>ANTHROPIC_API_KEY</c> / <c>OPENAI_API_KEY</c>; <c>ANTHROPIC_BASE_URL</c> and
-/// <c>OPENAI_BASE_URL</c> are honoured. Keys are never stored or printed.
+/// Creates <see cref="IAgentModel"/>s through the official SDKs behind <see cref="IChatClient"/>, each over its
+/// own resilient HTTP stack (<see cref="ResilienceHandler"/>). Keys come from <c>ANTHROPIC_API_KEY</c> /
+/// <c>OPENAI_API_KEY</c> or the variable the endpoint names; <c>ANTHROPIC_BASE_URL</c> and <c>OPENAI_BASE_URL</c>
+/// are honoured. Keys are never stored or printed.
 /// </summary>
 public sealed class ModelFactory(Func<string, string?>? environment = null)
 {
+    /// <summary>The name M.E.AI's OpenTelemetry middleware uses for Keel's spans.</summary>
+    public const string TelemetrySource = "Keel";
+
     private readonly Func<string, string?> _env = environment ?? System.Environment.GetEnvironmentVariable;
 
-    /// <summary>Creates the model a spec names.</summary>
-    public IAgentModel Create(ModelSpec spec, ProviderSettings settings)
+    /// <summary>Creates the model an endpoint describes.</summary>
+    public IAgentModel Create(EndpointConfig endpoint, ModelRunSettings settings)
     {
+        var spec = ModelSpec.Parse(endpoint.Spec);
         if (spec.Provider == "reference") return new ReferenceModel(spec);
         if (spec.Parameters.Count > 0) throw new ModelSpecException($"model {spec}: parameters after '?' are only for reference agents");
-        return new ProviderModel(spec.ToString(), spec.Provider switch
+
+        var key = spec.Provider switch
         {
-            "anthropic" => Anthropic(spec, settings),
-            "openai" => OpenAi(spec, Require(_env("OPENAI_API_KEY"), "OPENAI_API_KEY", spec), settings.BaseUrl ?? _env("OPENAI_BASE_URL")),
-            "openai-compatible" => OpenAi(spec, _env("OPENAI_API_KEY") ?? "none",
-                settings.BaseUrl ?? throw new ModelSpecException($"model {spec} needs --base-url (e.g. http://localhost:8000/v1 for vLLM)")),
-            "ollama" => OpenAi(spec, "ollama", settings.BaseUrl ?? _env("OLLAMA_BASE_URL") ?? "http://localhost:11434/v1"),
-            _ => throw new ModelSpecException($"unknown provider '{spec.Provider}'"),
-        });
+            "anthropic" => Require(endpoint.ApiKeyEnv ?? "ANTHROPIC_API_KEY", spec),
+            "openai" => Require(endpoint.ApiKeyEnv ?? "OPENAI_API_KEY", spec),
+            "openai-compatible" => endpoint.ApiKeyEnv is { } name ? Require(name, spec) : _env("OPENAI_API_KEY") ?? "none",
+            _ => endpoint.ApiKeyEnv is { } ollamaKey ? Require(ollamaKey, spec) : "ollama",
+        };
+        var baseUrl = spec.Provider switch
+        {
+            "anthropic" => endpoint.BaseUrl ?? _env("ANTHROPIC_BASE_URL"),
+            "openai" => endpoint.BaseUrl ?? _env("OPENAI_BASE_URL"),
+            "openai-compatible" => endpoint.BaseUrl
+                ?? throw new ModelSpecException($"model {spec} needs --base-url or a base_url in the models file (e.g. http://localhost:8000/v1 for vLLM)"),
+            _ => endpoint.BaseUrl ?? _env("OLLAMA_BASE_URL") ?? "http://localhost:11434/v1",
+        };
+        if (baseUrl is { Length: > 0 }) CheckUrl(baseUrl, spec);
+
+        var resilience = new ResilienceOptions(settings.RequestTimeout ?? ResilienceOptions.Default.RequestTimeout,
+            endpoint.Retries ?? ResilienceOptions.Default.MaxRetries,
+            endpoint.RetryBaseDelaySeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
+        var limiter = new AdaptiveConcurrencyLimiter(endpoint.MinConcurrency, Math.Max(endpoint.MinConcurrency, endpoint.MaxConcurrency ?? settings.Concurrency));
+        var transport = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            AutomaticDecompression = DecompressionMethods.All,
+            MaxConnectionsPerServer = int.MaxValue,
+        };
+        var handler = new ResilienceHandler(resilience, limiter, endpoint.RequestsPerMinute, endpoint.TokensPerMinute, transport);
+        var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+
+        var maxTokens = endpoint.Defaults?.MaxTokens ?? 4096;
+        var inner = spec.Provider == "anthropic"
+            ? Anthropic(spec.Name, key, baseUrl, http, maxTokens)
+            : OpenAi(spec.Name, key, baseUrl, http);
+        var builder = new ChatClientBuilder(inner).ConfigureOptions(options => ApplyDefaults(options, endpoint.Defaults));
+        if (settings.Telemetry) builder.UseOpenTelemetry(sourceName: TelemetrySource);
+        return new ProviderModel(spec.ToString(), builder.Build(), http, limiter);
     }
 
-    private IChatClient Anthropic(ModelSpec spec, ProviderSettings settings)
+    /// <summary>Fills unset options from the endpoint's defaults.</summary>
+    public static void ApplyDefaults(ChatOptions options, ModelDefaults? defaults)
     {
-        var key = Require(_env("ANTHROPIC_API_KEY"), "ANTHROPIC_API_KEY", spec);
-        var baseUrl = settings.BaseUrl ?? _env("ANTHROPIC_BASE_URL");
+        if (defaults is null) return;
+        options.Temperature ??= (float?)defaults.Temperature;
+        options.MaxOutputTokens ??= defaults.MaxTokens;
+        if (defaults.ReasoningEffort is { } effort && options.Reasoning is null)
+        {
+            options.Reasoning = new ReasoningOptions
+            {
+                Effort = effort switch { "low" => ReasoningEffort.Low, "high" => ReasoningEffort.High, _ => ReasoningEffort.Medium },
+            };
+        }
+    }
+
+    private static IChatClient Anthropic(string model, string key, string? baseUrl, HttpClient http, int maxTokens)
+    {
         var client = baseUrl is { Length: > 0 }
-            ? new AnthropicClient { ApiKey = key, BaseUrl = CheckUrl(baseUrl, spec) }
-            : new AnthropicClient { ApiKey = key };
-        return client.AsIChatClient(spec.Name, settings.MaxOutputTokens);
+            ? new AnthropicClient { ApiKey = key, BaseUrl = baseUrl, HttpClient = http, MaxRetries = 0, Timeout = TimeSpan.FromHours(1) }
+            : new AnthropicClient { ApiKey = key, HttpClient = http, MaxRetries = 0, Timeout = TimeSpan.FromHours(1) };
+        return client.AsIChatClient(model, maxTokens);
     }
 
-    private static IChatClient OpenAi(ModelSpec spec, string key, string? baseUrl)
+    private static IChatClient OpenAi(string model, string key, string? baseUrl, HttpClient http)
     {
-        var options = new OpenAIClientOptions();
-        if (baseUrl is { Length: > 0 }) options.Endpoint = new Uri(CheckUrl(baseUrl, spec));
-        return new OpenAIClient(new ApiKeyCredential(key), options).GetChatClient(spec.Name).AsIChatClient();
+        var options = new OpenAIClientOptions
+        {
+            Transport = new HttpClientPipelineTransport(http),
+            RetryPolicy = new ClientRetryPolicy(0),
+            NetworkTimeout = TimeSpan.FromHours(1),
+        };
+        if (baseUrl is { Length: > 0 }) options.Endpoint = new Uri(baseUrl);
+        return new OpenAIClient(new ApiKeyCredential(key), options).GetChatClient(model).AsIChatClient();
     }
 
-    private static string CheckUrl(string url, ModelSpec spec) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-            ? url
-            : throw new ModelSpecException($"base URL '{url}' for {spec} is not an http(s) URL");
+    private static void CheckUrl(string url, ModelSpec spec)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            throw new ModelSpecException($"base URL '{url}' for {spec} is not an http(s) URL");
+        }
+    }
 
-    private static string Require(string? key, string variable, ModelSpec spec) =>
-        string.IsNullOrWhiteSpace(key) ? throw new ModelSpecException($"model {spec} needs an API key: set {variable}") : key;
+    private string Require(string variable, ModelSpec spec) =>
+        _env(variable) is { Length: > 0 } key ? key : throw new ModelSpecException($"model {spec} needs an API key: set {variable}");
 }

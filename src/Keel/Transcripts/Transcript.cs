@@ -77,8 +77,11 @@ public sealed record ActionEvent(
     int MessageIndex,
     string CallId);
 
-/// <summary>Token counts, summed over model calls.</summary>
-public sealed record TokenUsage(long InputTokens, long OutputTokens)
+/// <summary>
+/// Token counts, summed over model calls. <see cref="InputTokens"/> includes cache reads and writes,
+/// as providers report it.
+/// </summary>
+public sealed record TokenUsage(long InputTokens, long OutputTokens, long CacheReadTokens = 0, long CacheWriteTokens = 0)
 {
     /// <summary>No tokens.</summary>
     public static TokenUsage Zero { get; } = new(0, 0);
@@ -88,5 +91,6 @@ public sealed record TokenUsage(long InputTokens, long OutputTokens)
     public long Total => InputTokens + OutputTokens;
 
     /// <summary>Adds two usages.</summary>
-    public static TokenUsage operator +(TokenUsage a, TokenUsage b) => new(a.InputTokens + b.InputTokens, a.OutputTokens + b.OutputTokens);
+    public static TokenUsage operator +(TokenUsage a, TokenUsage b) =>
+        new(a.InputTokens + b.InputTokens, a.OutputTokens + b.OutputTokens, a.CacheReadTokens + b.CacheReadTokens, a.CacheWriteTokens + b.CacheWriteTokens);
 }

@@ -12,7 +12,7 @@ public class AgentLoopTests
     private static async Task<AgentResult> RunAsync(FakeOpenAiServer server, AgentOptions? options = null)
     {
         var condition = Fixtures.MiniCondition();
-        using var model = new ModelFactory(_ => null).Create(ModelSpec.Parse("openai-compatible/fake-model"), new ProviderSettings(server.BaseUrl));
+        using var model = new ModelFactory(_ => null).Create(new EndpointConfig("openai-compatible/fake-model", server.BaseUrl), ModelRunSettings.Default);
         var client = model.ClientFor(new SampleContext(1, condition, 1));
         return await AgentLoop.Default.RunAsync(client, condition.Spec, options ?? new AgentOptions(), TestContext.Current.CancellationToken);
     }

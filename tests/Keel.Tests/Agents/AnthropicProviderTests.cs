@@ -23,7 +23,7 @@ public class AnthropicProviderTests
         });
         var env = new Dictionary<string, string?> { ["ANTHROPIC_API_KEY"] = "test-key", ["ANTHROPIC_BASE_URL"] = server.BaseUrl };
         var condition = Fixtures.MiniCondition();
-        using var model = new ModelFactory(name => env.GetValueOrDefault(name)).Create(ModelSpec.Parse("anthropic/claude-test"), new ProviderSettings());
+        using var model = new ModelFactory(name => env.GetValueOrDefault(name)).Create(new EndpointConfig("anthropic/claude-test"), ModelRunSettings.Default);
 
         var result = await AgentLoop.Default.RunAsync(model.ClientFor(new SampleContext(1, condition, 1)), condition.Spec, new AgentOptions(),
             TestContext.Current.CancellationToken);
