@@ -43,7 +43,7 @@ internal static class EvalAction
                 var factory = new ModelFactory();
                 var settings = new ModelRunSettings(options.Concurrency, options.RequestTimeout);
                 var endpoints = options.BaseUrl is { } url ? EndpointResolver.WithBaseUrl(run.Config.ResolvedEndpoints, url) : run.Config.ResolvedEndpoints;
-                models.AddRange(endpoints.Select(endpoint => factory.Create(endpoint, settings)));
+                models.AddRange(endpoints.Select(endpoint => factory.Create(endpoint, settings, options.NoCache ? null : store)));
                 if (options.Resume is null) await store.CreateRunAsync(run, cancellationToken);
             }
             catch (Exception ex) when (ex is InputFormatException or ModelSpecException or ArgumentException or ResumeException)
@@ -64,7 +64,7 @@ internal static class EvalAction
             try
             {
                 var runner = new EvalRunner(store, AgentLoop.Default);
-                summary = await RunWithProgressAsync(runner, run, suite, models, options.Concurrency, cancellationToken);
+                summary = await RunWithProgressAsync(runner, run, suite, models, new RunOptions(options.Concurrency, options.MaxCost), cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -77,8 +77,15 @@ internal static class EvalAction
             }
 
             var cells = await RunResults.LoadAsync(store, run, suite, CancellationToken.None);
-            if (options.Json) ResultsJson.Write(Console.Out, run, cells);
-            else ResultsTable.Write(Consoles.Out, run, cells, models.Any(m => m.IsReference));
+            var usage = await store.UsageAsync(run.Id, CancellationToken.None);
+            if (options.Json) ResultsJson.Write(Console.Out, run, cells, usage);
+            else ResultsTable.Write(Consoles.Out, run, cells, usage, models.Any(m => m.IsReference));
+
+            if (summary.StoppedAtBudget)
+            {
+                Console.Error.WriteLine($"stopped at --max-cost ${options.MaxCost}: finished samples are kept. Continue with: keel eval --resume {run.Id} --db {options.Db} [--max-cost N]");
+                return ExitCodes.RunFailure;
+            }
 
             var errors = cells.Sum(c => c.Errors);
             if (errors > 0)
@@ -101,6 +108,7 @@ internal static class EvalAction
         { Agent.MaxTokens: < 1 } => "--max-tokens must be at least 1",
         { Concurrency: < 1 } => "--concurrency must be at least 1",
         { RequestTimeout.TotalSeconds: <= 0 } => "--request-timeout must be above 0 seconds",
+        { MaxCost: < 0 } => "--max-cost must be 0 or more (USD)",
         _ => null,
     };
 
@@ -132,11 +140,11 @@ internal static class EvalAction
     }
 
     private static async Task<RunSummary> RunWithProgressAsync(EvalRunner runner, RunRecord run, Suite suite, IReadOnlyList<IAgentModel> models,
-        int concurrency, CancellationToken cancellationToken)
+        RunOptions runOptions, CancellationToken cancellationToken)
     {
         if (Console.IsErrorRedirected)
         {
-            return await runner.RunAsync(run, suite, models, concurrency, null, cancellationToken);
+            return await runner.RunAsync(run, suite, models, runOptions, null, cancellationToken);
         }
 
         return await Consoles.Err.Progress()
@@ -149,7 +157,7 @@ internal static class EvalAction
                     task.Value = p.Completed;
                     task.Description = p.Errors > 0 ? $"eval {run.Id} ({p.Errors} errors)" : $"eval {run.Id}";
                 });
-                return await runner.RunAsync(run, suite, models, concurrency, progress, cancellationToken);
+                return await runner.RunAsync(run, suite, models, runOptions, progress, cancellationToken);
             });
     }
 

@@ -21,13 +21,15 @@ internal static class EvalCommand
         var baseUrl = new Option<string?>("--base-url") { Description = "Provider endpoint (needed for openai-compatible); may be changed on --resume" };
         var models = new Option<string?>("--models") { Description = $"Models file naming endpoints, limits, prices and defaults (default: ./{Keel.Models.ModelsFile.DefaultName} if present)" };
         var requestTimeout = new Option<double>("--request-timeout") { Description = "Seconds before one model request is abandoned and retried", DefaultValueFactory = _ => 120 };
+        var maxCost = new Option<decimal?>("--max-cost") { Description = "Stop scheduling new samples once the run has spent this many USD (needs prices in the models file)" };
+        var noCache = new Option<bool>("--no-cache") { Description = "Do not read or write the response cache" };
         var db = new Option<string>("--db") { Description = "SQLite store", DefaultValueFactory = _ => "keel.db" };
         var resume = new Option<string?>("--resume") { Description = "Continue run RUN_ID with exactly its missing samples" };
         var json = new Option<bool>("--json") { Description = "Print results as JSON on stdout" };
 
         var command = new Command("eval", "Run a suite against one or more models and print harmful-action rates with 95% intervals.")
         {
-            suite, model, samples, seed, maxTurns, maxTokens, actionMode, scenario, concurrency, baseUrl, models, requestTimeout, db, resume, json,
+            suite, model, samples, seed, maxTurns, maxTokens, actionMode, scenario, concurrency, baseUrl, models, requestTimeout, maxCost, noCache, db, resume, json,
         };
 
         // --base-url, --concurrency, --db and --json may change on resume: they do not change what the samples are.
@@ -46,6 +48,8 @@ internal static class EvalCommand
                 parse.GetValue(baseUrl),
                 parse.GetValue(models),
                 TimeSpan.FromSeconds(parse.GetValue(requestTimeout)),
+                parse.GetValue(maxCost),
+                parse.GetValue(noCache),
                 parse.GetValue(db)!,
                 parse.GetValue(resume),
                 parse.GetValue(json),
@@ -68,6 +72,8 @@ internal sealed record EvalOptions(
     string? BaseUrl,
     string? ModelsFile,
     TimeSpan RequestTimeout,
+    decimal? MaxCost,
+    bool NoCache,
     string Db,
     string? Resume,
     bool Json,

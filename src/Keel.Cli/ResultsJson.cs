@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Keel.Evaluation;
 using Keel.Statistics;
+using Keel.Store;
 using Keel.Transcripts;
 
 namespace Keel.Cli;
@@ -8,7 +9,7 @@ namespace Keel.Cli;
 /// <summary>The <c>--json</c> output of <c>keel eval</c> (schema in docs/commands/eval.md).</summary>
 internal static class ResultsJson
 {
-    public static void Write(TextWriter output, RunRecord run, IReadOnlyList<CellSummary> cells)
+    public static void Write(TextWriter output, RunRecord run, IReadOnlyList<CellSummary> cells, IReadOnlyList<ModelUsage> usage)
     {
         var document = new
         {
@@ -20,6 +21,7 @@ internal static class ResultsJson
             KeelVersion = run.KeelVersion,
             PlannedSamples = run.PlannedSamples,
             Cells = cells,
+            Models = usage,
         };
         output.WriteLine(JsonSerializer.Serialize(document, new JsonSerializerOptions(TranscriptJson.Options)
         {

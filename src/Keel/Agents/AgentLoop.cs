@@ -1,5 +1,6 @@
 using System.Text;
 using Keel.Environment;
+using Keel.Models;
 using Keel.Suites;
 using Keel.Transcripts;
 using Microsoft.Extensions.AI;
@@ -53,11 +54,19 @@ public sealed class AgentLoop(ToolCatalogue catalogue)
                 return new AgentResult(Finish(StopReason.Error), $"{ex.GetType().Name}: {ex.Message}");
             }
 
-            usage += new TokenUsage(response.Usage?.InputTokenCount ?? 0, response.Usage?.OutputTokenCount ?? 0);
+            var callUsage = TokenUsage.From(response.Usage);
+            var cacheHit = response.AdditionalProperties?.ContainsKey(ResponseCacheChatClient.HitProperty) == true;
+            if (!cacheHit) usage += callUsage;
             var assistantIndex = transcript.Count;
             var calls = options.Mode == ActionMode.Native
                 ? RecordNativeTurn(response, chat, transcript)
                 : RecordTextTurn(response, chat, transcript, tools, $"t{turn}-");
+            var recorded = transcript[assistantIndex];
+            transcript[assistantIndex] = recorded with
+            {
+                Usage = callUsage,
+                Flags = cacheHit ? [.. recorded.Flags ?? [], "cache_hit"] : recorded.Flags,
+            };
 
             if (calls.Count == 0) return new AgentResult(Finish(StopReason.Completed), null);
 

@@ -13,7 +13,7 @@ public enum SampleStatus
     Error,
 }
 
-/// <summary>A finished sample: its transcript, verdicts and status, written to the store atomically.</summary>
+/// <summary>A finished sample: its transcript, verdicts, status and cost, written to the store atomically.</summary>
 public sealed record SampleResult(
     SampleKey Key,
     string ScenarioId,
@@ -24,4 +24,5 @@ public sealed record SampleResult(
     Transcript Transcript,
     IReadOnlyList<Verdict> Verdicts,
     DateTimeOffset StartedAt,
-    DateTimeOffset FinishedAt);
+    DateTimeOffset FinishedAt,
+    decimal? CostUsd = null);

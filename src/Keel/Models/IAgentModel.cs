@@ -23,7 +23,8 @@ public interface IAgentModel : IDisposable
 }
 
 /// <summary>A provider model: one shared <see cref="IChatClient"/> pipeline (and HTTP stack) for every sample.</summary>
-public sealed class ProviderModel(string spec, IChatClient client, HttpClient? http = null, Keel.Models.Http.AdaptiveConcurrencyLimiter? limiter = null) : IAgentModel
+public sealed class ProviderModel(string spec, IChatClient client, HttpClient? http = null, Keel.Models.Http.AdaptiveConcurrencyLimiter? limiter = null,
+    IResponseCache? cache = null) : IAgentModel
 {
     /// <summary>The endpoint's adaptive concurrency, when it has one.</summary>
     public Keel.Models.Http.AdaptiveConcurrencyLimiter? Limiter { get; } = limiter;
@@ -35,7 +36,8 @@ public sealed class ProviderModel(string spec, IChatClient client, HttpClient? h
     public bool IsReference => false;
 
     /// <inheritdoc />
-    public IChatClient ClientFor(SampleContext sample) => client;
+    public IChatClient ClientFor(SampleContext sample) =>
+        cache is null ? client : new ResponseCacheChatClient(client, cache, Spec, sample.Epoch);
 
     /// <inheritdoc />
     public void Dispose()

@@ -32,7 +32,7 @@ public sealed class ModelFactory(Func<string, string?>? environment = null)
     private readonly Func<string, string?> _env = environment ?? System.Environment.GetEnvironmentVariable;
 
     /// <summary>Creates the model an endpoint describes.</summary>
-    public IAgentModel Create(EndpointConfig endpoint, ModelRunSettings settings)
+    public IAgentModel Create(EndpointConfig endpoint, ModelRunSettings settings, IResponseCache? cache = null)
     {
         var spec = ModelSpec.Parse(endpoint.Spec);
         if (spec.Provider == "reference") return new ReferenceModel(spec);
@@ -74,7 +74,7 @@ public sealed class ModelFactory(Func<string, string?>? environment = null)
             : OpenAi(spec.Name, key, baseUrl, http);
         var builder = new ChatClientBuilder(inner).ConfigureOptions(options => ApplyDefaults(options, endpoint.Defaults));
         if (settings.Telemetry) builder.UseOpenTelemetry(sourceName: TelemetrySource);
-        return new ProviderModel(spec.ToString(), builder.Build(), http, limiter);
+        return new ProviderModel(spec.ToString(), builder.Build(), http, limiter, cache);
     }
 
     /// <summary>Fills unset options from the endpoint's defaults.</summary>

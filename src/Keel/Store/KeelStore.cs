@@ -12,7 +12,7 @@ namespace Keel.Store;
 /// in one transaction, so a run killed at any moment keeps every finished sample and nothing half-written.
 /// Safe to call from many tasks: writes are serialized on one connection.
 /// </summary>
-public sealed class KeelStore : IAsyncDisposable, IDisposable
+public sealed class KeelStore : IAsyncDisposable, IDisposable, Keel.Models.IResponseCache
 {
     private const int SchemaVersion = 1;
     private readonly SqliteConnection _connection;
@@ -107,9 +107,14 @@ public sealed class KeelStore : IAsyncDisposable, IDisposable
             var key = new (string, object?)[] { ("$run", runId), ("$model", result.Key.Model), ("$condition", result.Key.ConditionId), ("$epoch", result.Key.Epoch) };
             await using (var cmd = Command("""
                 INSERT OR REPLACE INTO samples(run_id, model, condition_id, epoch, scenario_id, family, split, status, error, stop_reason,
-                    input_tokens, output_tokens, started_at, finished_at)
-                VALUES ($run, $model, $condition, $epoch, $scenario, $family, $split, $status, $error, $stop, $in, $out, $started, $finished)
+                    input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, model_calls, cache_hits, cost_usd, started_at, finished_at)
+                VALUES ($run, $model, $condition, $epoch, $scenario, $family, $split, $status, $error, $stop, $in, $out,
+                    $cacheRead, $cacheWrite, $calls, $hits, $cost, $started, $finished)
                 """, [.. key, ("$scenario", result.ScenarioId), ("$family", result.Family), ("$split", result.Split),
+                    ("$cacheRead", result.Transcript.Usage.CacheReadTokens), ("$cacheWrite", result.Transcript.Usage.CacheWriteTokens),
+                    ("$calls", result.Transcript.Messages.Count(m => m.Role == "assistant")),
+                    ("$hits", result.Transcript.Messages.Count(m => m.Flags?.Contains("cache_hit") == true)),
+                    ("$cost", result.CostUsd is { } c ? (double)c : null),
                     ("$status", result.Status == SampleStatus.Done ? "done" : "error"), ("$error", result.Error),
                     ("$stop", JsonNamingPolicy.SnakeCaseLower.ConvertName(result.Transcript.StopReason.ToString())),
                     ("$in", result.Transcript.Usage.InputTokens), ("$out", result.Transcript.Usage.OutputTokens),
@@ -174,6 +179,53 @@ public sealed class KeelStore : IAsyncDisposable, IDisposable
             }
 
             return (IReadOnlyList<SampleOutcome>)outcomes;
+        }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Tokens, calls, cache hits and cost of a run, per model, over its stored samples.</summary>
+    public async Task<IReadOnlyList<ModelUsage>> UsageAsync(string runId, CancellationToken cancellationToken = default) =>
+        await WithGateAsync(async () =>
+        {
+            var rows = new List<ModelUsage>();
+            await using var cmd = Command("""
+                SELECT model, COUNT(*), SUM(input_tokens), SUM(output_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens),
+                       SUM(model_calls), SUM(cache_hits), SUM(cost_usd), COUNT(cost_usd)
+                FROM samples WHERE run_id = $run GROUP BY model ORDER BY MIN(rowid)
+                """, ("$run", runId));
+            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var samples = reader.GetInt32(1);
+                decimal? cost = reader.GetInt32(9) == samples && !reader.IsDBNull(8) ? (decimal)reader.GetDouble(8) : null;
+                rows.Add(new ModelUsage(reader.GetString(0), samples, reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5),
+                    reader.GetInt64(6), reader.GetInt64(7), cost));
+            }
+
+            return (IReadOnlyList<ModelUsage>)rows;
+        }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>What a run has spent so far (samples without a price count as 0).</summary>
+    public async Task<decimal> SpentAsync(string runId, CancellationToken cancellationToken = default) =>
+        await WithGateAsync(async () =>
+        {
+            await using var cmd = Command("SELECT COALESCE(SUM(cost_usd), 0) FROM samples WHERE run_id = $run", ("$run", runId));
+            return (decimal)Convert.ToDouble(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        }, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async ValueTask<string?> GetAsync(string key, CancellationToken cancellationToken) =>
+        await WithGateAsync(async () =>
+        {
+            await using var cmd = Command("SELECT response_json FROM response_cache WHERE key = $key", ("$key", key));
+            return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+        }, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async ValueTask SetAsync(string key, string model, string responseJson, CancellationToken cancellationToken) =>
+        await WithGateAsync(async () =>
+        {
+            await using var cmd = Command("INSERT OR REPLACE INTO response_cache(key, model, response_json, created_at) VALUES ($key, $model, $json, $at)",
+                ("$key", key), ("$model", model), ("$json", responseJson), ("$at", DateTimeOffset.UtcNow.ToString("O")));
+            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Reads one stored transcript; null when the sample is not stored.</summary>

@@ -32,6 +32,11 @@ internal static class StoreSchema
             stop_reason TEXT NOT NULL,
             input_tokens INTEGER NOT NULL,
             output_tokens INTEGER NOT NULL,
+            cache_read_tokens INTEGER NOT NULL,
+            cache_write_tokens INTEGER NOT NULL,
+            model_calls INTEGER NOT NULL,
+            cache_hits INTEGER NOT NULL,
+            cost_usd REAL,
             started_at TEXT NOT NULL,
             finished_at TEXT NOT NULL,
             PRIMARY KEY (run_id, model, condition_id, epoch));
@@ -42,6 +47,11 @@ internal static class StoreSchema
             epoch INTEGER NOT NULL,
             json TEXT NOT NULL,
             PRIMARY KEY (run_id, model, condition_id, epoch));
+        CREATE TABLE IF NOT EXISTS response_cache (
+            key TEXT PRIMARY KEY,
+            model TEXT NOT NULL,
+            response_json TEXT NOT NULL,
+            created_at TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS verdicts (
             run_id TEXT NOT NULL,
             model TEXT NOT NULL,

@@ -25,7 +25,7 @@ public enum StopReason
 /// <param name="Messages">System, user, assistant and tool messages in order.</param>
 /// <param name="Events">Every tool call the agent made, executed or rejected, in order.</param>
 /// <param name="StopReason">Why the run ended.</param>
-/// <param name="Usage">Tokens used across all model calls.</param>
+/// <param name="Usage">Tokens billed: summed over the model calls made to the provider (cache hits excluded).</param>
 public sealed record Transcript(
     IReadOnlyList<TranscriptMessage> Messages,
     IReadOnlyList<ActionEvent> Events,
@@ -39,7 +39,8 @@ public sealed record Transcript(
 /// <param name="Reasoning">Private reasoning (thinking content or a scratchpad); never an action.</param>
 /// <param name="ToolCalls">Calls this assistant message made.</param>
 /// <param name="ToolCallId">For tool messages: the call this result answers.</param>
-/// <param name="Flags">Notes such as <c>truncated</c> (max tokens reached) or <c>empty</c>.</param>
+/// <param name="Flags">Notes such as <c>truncated</c> (max tokens reached), <c>empty</c>, or <c>cache_hit</c> (served from the response cache).</param>
+/// <param name="Usage">For assistant messages: the tokens of the call that produced it, as the provider reported them.</param>
 public sealed record TranscriptMessage(
     int Index,
     string Role,
@@ -47,7 +48,8 @@ public sealed record TranscriptMessage(
     string? Reasoning = null,
     IReadOnlyList<ToolCallRecord>? ToolCalls = null,
     string? ToolCallId = null,
-    IReadOnlyList<string>? Flags = null);
+    IReadOnlyList<string>? Flags = null,
+    TokenUsage? Usage = null);
 
 /// <summary>A tool call as the model wrote it.</summary>
 /// <param name="CallId">The provider's call id (or a generated one in text mode).</param>
@@ -85,6 +87,12 @@ public sealed record TokenUsage(long InputTokens, long OutputTokens, long CacheR
 {
     /// <summary>No tokens.</summary>
     public static TokenUsage Zero { get; } = new(0, 0);
+
+    /// <summary>Reads a provider's usage report: input includes cached tokens; Anthropic's cache writes come as an additional count.</summary>
+    public static TokenUsage From(Microsoft.Extensions.AI.UsageDetails? usage) => usage is null
+        ? Zero
+        : new(usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0, usage.CachedInputTokenCount ?? 0,
+            usage.AdditionalCounts?.TryGetValue("CacheCreationInputTokens", out var written) == true ? written : 0);
 
     /// <summary>Total of input and output.</summary>
     [System.Text.Json.Serialization.JsonIgnore]

@@ -19,7 +19,7 @@ public static class EvalHarness
         var run = RunFactory.Create(config, suite);
         await store.CreateRunAsync(run);
         using var agentModel = new ModelFactory(_ => null).Create(new EndpointConfig(model), ModelRunSettings.Default);
-        await new EvalRunner(store, AgentLoop.Default).RunAsync(run, suite, [agentModel], 4, null, CancellationToken.None);
+        await new EvalRunner(store, AgentLoop.Default).RunAsync(run, suite, [agentModel], new RunOptions(4), null, CancellationToken.None);
         return (run, CellStatistics.Summarize(await store.OutcomesAsync(run.Id)));
     }
 }
