@@ -5,7 +5,7 @@ namespace Keel.Models.Http;
 /// <param name="MaxRetries">Retries after the first attempt (429, 5xx, 529, timeouts, connection resets, open circuit).</param>
 /// <param name="BaseDelay">First backoff delay; it doubles each retry, with jitter, up to <paramref name="MaxDelay"/>.</param>
 /// <param name="MaxDelay">Longest wait between attempts, also the cap on a server's Retry-After.</param>
-/// <param name="BreakDuration">How long an open circuit pauses the model before it tries again.</param>
+/// <param name="BreakDuration">How long an open circuit pauses the model before it tries again (at least 0.5 s).</param>
 public sealed record ResilienceOptions(
     TimeSpan RequestTimeout,
     int MaxRetries = 8,
