@@ -37,7 +37,7 @@ public sealed class ProviderModel(string spec, IChatClient client, HttpClient? h
 
     /// <inheritdoc />
     public IChatClient ClientFor(SampleContext sample) =>
-        cache is null ? client : new ResponseCacheChatClient(client, cache, Spec, sample.Epoch);
+        cache is null ? client : new ResponseCacheChatClient(client, cache, Spec, sample.Condition.Id, sample.Epoch);
 
     /// <inheritdoc />
     public void Dispose()

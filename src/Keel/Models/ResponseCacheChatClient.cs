@@ -18,11 +18,13 @@ public interface IResponseCache
 
 /// <summary>
 /// A content-addressed response cache for one sample: the key covers the model, the call's parameters,
-/// messages and tools, and the sample's epoch. Re-running the same sample (after a kill, or to re-grade)
-/// costs nothing, while two epochs of one condition never share a response: they stay independent draws.
+/// messages and tools, and the sample's condition and epoch. Re-running the same sample (after a kill, or
+/// to re-grade) costs nothing, while two epochs of one condition never share a response (they stay
+/// independent draws), and neither do two conditions whose first prompts happen to be identical (their
+/// worlds differ only in what tools reveal later), so conditions stay independent samples too.
 /// Cache hits are marked in <see cref="ChatResponse.AdditionalProperties"/> under <see cref="HitProperty"/>.
 /// </summary>
-public sealed class ResponseCacheChatClient(IChatClient inner, IResponseCache cache, string model, int epoch) : DelegatingChatClient(inner)
+public sealed class ResponseCacheChatClient(IChatClient inner, IResponseCache cache, string model, string conditionId, int epoch) : DelegatingChatClient(inner)
 {
     /// <summary>The property set to true on responses served from the cache.</summary>
     public const string HitProperty = "keel.cache_hit";
@@ -31,7 +33,7 @@ public sealed class ResponseCacheChatClient(IChatClient inner, IResponseCache ca
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var list = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
-        var key = Key(model, epoch, list, options);
+        var key = Key(model, conditionId, epoch, list, options);
         if (await cache.GetAsync(key, cancellationToken).ConfigureAwait(false) is { } json
             && JsonSerializer.Deserialize<ChatResponse>(json, AIJsonUtilities.DefaultOptions) is { } cached)
         {
@@ -44,12 +46,13 @@ public sealed class ResponseCacheChatClient(IChatClient inner, IResponseCache ca
         return response;
     }
 
-    /// <summary>The cache key: SHA-256 over the model, epoch, messages, tools and sampling parameters.</summary>
-    public static string Key(string model, int epoch, IReadOnlyList<ChatMessage> messages, ChatOptions? options)
+    /// <summary>The cache key: SHA-256 over the model, condition, epoch, messages, tools and sampling parameters.</summary>
+    public static string Key(string model, string conditionId, int epoch, IReadOnlyList<ChatMessage> messages, ChatOptions? options)
     {
         var key = new JsonObject
         {
             ["model"] = model,
+            ["condition"] = conditionId,
             ["epoch"] = epoch,
             ["messages"] = JsonSerializer.SerializeToNode(messages, AIJsonUtilities.DefaultOptions),
             ["temperature"] = options?.Temperature,
