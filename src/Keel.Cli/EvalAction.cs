@@ -19,6 +19,23 @@ internal static class EvalAction
             return ExitCodes.Usage;
         }
 
+        if (options.DryRun) return await DryRunAsync(options, cancellationToken);
+
+        // A new run's suite and models file are checked before the store is touched.
+        (RunRecord Run, Suite Suite)? fresh = null;
+        if (options.Resume is null)
+        {
+            try
+            {
+                fresh = PrepareNew(options);
+            }
+            catch (Exception ex) when (ex is InputFormatException or ModelSpecException or ArgumentException)
+            {
+                Consoles.Error(ex.Message);
+                return ExitCodes.Usage;
+            }
+        }
+
         KeelStore store;
         try
         {
@@ -37,9 +54,7 @@ internal static class EvalAction
             var models = new List<IAgentModel>();
             try
             {
-                (run, suite) = options.Resume is { } resumeId
-                    ? await PrepareResumeAsync(store, resumeId, cancellationToken)
-                    : PrepareNew(options);
+                (run, suite) = fresh ?? await PrepareResumeAsync(store, options.Resume!, cancellationToken);
                 var factory = new ModelFactory();
                 var settings = new ModelRunSettings(options.Concurrency, options.RequestTimeout);
                 var endpoints = options.BaseUrl is { } url ? EndpointResolver.WithBaseUrl(run.Config.ResolvedEndpoints, url) : run.Config.ResolvedEndpoints;
@@ -99,8 +114,30 @@ internal static class EvalAction
         }
     }
 
+    private static async Task<int> DryRunAsync(EvalOptions options, CancellationToken cancellationToken)
+    {
+        RunRecord run;
+        Suite suite;
+        try
+        {
+            (run, suite) = PrepareNew(options);
+        }
+        catch (Exception ex) when (ex is InputFormatException or ModelSpecException or ArgumentException)
+        {
+            Consoles.Error(ex.Message);
+            return ExitCodes.Usage;
+        }
+
+        var estimates = await new CostEstimator(AgentLoop.Default).EstimateAsync(run.Config, suite, cancellationToken);
+        if (options.Json) DryRunOutput.WriteJson(Console.Out, run, estimates);
+        else DryRunOutput.WriteTable(Consoles.Out, run, estimates);
+        Console.Error.WriteLine("dry run: no model was called and nothing was stored.");
+        return ExitCodes.Success;
+    }
+
     private static string? Validate(EvalOptions options) => options switch
     {
+        { DryRun: true, Resume: not null } => "--dry-run estimates a new run; it cannot be combined with --resume",
         { Resume: { } id, ExplicitRunOptions.Count: > 0 } =>
             $"--resume continues run {id} with the settings it was started with; drop {string.Join(", ", options.ExplicitRunOptions)}",
         { Samples: < 1 } => "--samples must be at least 1",

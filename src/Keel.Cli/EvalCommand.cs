@@ -22,6 +22,7 @@ internal static class EvalCommand
         var models = new Option<string?>("--models") { Description = $"Models file naming endpoints, limits, prices and defaults (default: ./{Keel.Models.ModelsFile.DefaultName} if present)" };
         var requestTimeout = new Option<double>("--request-timeout") { Description = "Seconds before one model request is abandoned and retried", DefaultValueFactory = _ => 120 };
         var maxCost = new Option<decimal?>("--max-cost") { Description = "Stop scheduling new samples once the run has spent this many USD (needs prices in the models file)" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Render every prompt and print sample count, estimated tokens and cost per model; call nothing, store nothing" };
         var noCache = new Option<bool>("--no-cache") { Description = "Do not read or write the response cache" };
         var db = new Option<string>("--db") { Description = "SQLite store", DefaultValueFactory = _ => "keel.db" };
         var resume = new Option<string?>("--resume") { Description = "Continue run RUN_ID with exactly its missing samples" };
@@ -29,7 +30,7 @@ internal static class EvalCommand
 
         var command = new Command("eval", "Run a suite against one or more models and print harmful-action rates with 95% intervals.")
         {
-            suite, model, samples, seed, maxTurns, maxTokens, actionMode, scenario, concurrency, baseUrl, models, requestTimeout, maxCost, noCache, db, resume, json,
+            suite, model, samples, seed, maxTurns, maxTokens, actionMode, scenario, concurrency, baseUrl, models, requestTimeout, maxCost, noCache, dryRun, db, resume, json,
         };
 
         // --base-url, --concurrency, --db and --json may change on resume: they do not change what the samples are.
@@ -50,6 +51,7 @@ internal static class EvalCommand
                 TimeSpan.FromSeconds(parse.GetValue(requestTimeout)),
                 parse.GetValue(maxCost),
                 parse.GetValue(noCache),
+                parse.GetValue(dryRun),
                 parse.GetValue(db)!,
                 parse.GetValue(resume),
                 parse.GetValue(json),
@@ -74,6 +76,7 @@ internal sealed record EvalOptions(
     TimeSpan RequestTimeout,
     decimal? MaxCost,
     bool NoCache,
+    bool DryRun,
     string Db,
     string? Resume,
     bool Json,

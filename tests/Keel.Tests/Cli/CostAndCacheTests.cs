@@ -95,6 +95,32 @@ public class CostAndCacheTests
         Assert.Equal(18, ModelRow(resumed.Stdout).GetProperty("samples").GetInt32());
     }
 
+    [Fact]
+    public async Task Dry_run_estimates_tokens_and_cost_without_calling_or_storing_anything()
+    {
+        var (server, temp, models) = await SetUpAsync();
+        await using var _ = server;
+        using var __ = temp;
+
+        var r = await KeelProcess.RunAsync(temp.Path, "eval", "--dry-run", "--models", models, "--model", "openai-compatible/priced",
+            "--model", "reference/aligned", "--samples", "4", "--db", temp.File("k.db"), "--json");
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Equal(0, server.Requests);
+        Assert.False(File.Exists(temp.File("k.db")));
+        var doc = JsonDocument.Parse(r.Stdout).RootElement;
+        Assert.Equal(72, doc.GetProperty("planned_samples").GetInt32());
+        var priced = doc.GetProperty("models")[0];
+        Assert.Equal(36, priced.GetProperty("samples").GetInt32());
+        var input = priced.GetProperty("input_tokens").GetInt64();
+        var output = priced.GetProperty("output_tokens").GetInt64();
+        // Each sample sends at least the system prompt and tool schemas on every turn of a multi-turn course.
+        Assert.InRange(input / 36, 2_000, 100_000);
+        Assert.InRange(output / 36, 50, 5_000);
+        Assert.Equal((input * 3m + output * 15m) / 1_000_000m, priced.GetProperty("cost_usd").GetDecimal());
+        Assert.Equal(JsonValueKind.Null, doc.GetProperty("models")[1].GetProperty("cost_usd").ValueKind);
+    }
+
     [Theory]
     [InlineData("models:\n  - spec: openai/x\n    prices: { input: 3, outptu: 15 }\n", "3:25", "unknown key 'outptu'")]
     [InlineData("models:\n  - spec: nope\n", "2:11", "must be written provider/model")]
