@@ -56,7 +56,7 @@ internal static class EvalAction
             {
                 (run, suite) = fresh ?? await PrepareResumeAsync(store, options.Resume!, cancellationToken);
                 var factory = new ModelFactory();
-                var settings = new ModelRunSettings(options.Concurrency, options.RequestTimeout);
+                var settings = new ModelRunSettings(options.Concurrency, options.RequestTimeout, options.Otel);
                 var endpoints = options.BaseUrl is { } url ? EndpointResolver.WithBaseUrl(run.Config.ResolvedEndpoints, url) : run.Config.ResolvedEndpoints;
                 models.AddRange(endpoints.Select(endpoint => factory.Create(endpoint, settings, options.NoCache ? null : store)));
                 if (options.Resume is null) await store.CreateRunAsync(run, cancellationToken);
@@ -76,6 +76,7 @@ internal static class EvalAction
             }
 
             RunSummary summary;
+            using var telemetry = Telemetry.Start(options.Otel);
             try
             {
                 var runner = new EvalRunner(store, AgentLoop.Default);
