@@ -73,6 +73,7 @@ public sealed class ModelFactory(Func<string, string?>? environment = null)
             ? Anthropic(spec.Name, key, baseUrl, http, maxTokens)
             : OpenAi(spec.Name, key, baseUrl, http);
         var builder = new ChatClientBuilder(inner).ConfigureOptions(options => ApplyDefaults(options, endpoint.Defaults));
+        if (spec.Provider == "anthropic") builder.Use(client => new PromptCachingChatClient(client));
         if (settings.Telemetry) builder.UseOpenTelemetry(sourceName: TelemetrySource);
         return new ProviderModel(spec.ToString(), builder.Build(), http, limiter, cache);
     }

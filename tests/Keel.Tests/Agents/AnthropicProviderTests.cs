@@ -43,4 +43,27 @@ public class AnthropicProviderTests
         // The tool result went back as a tool_result block answering toolu_1.
         Assert.Contains("toolu_1", server.Requests[1].Body["messages"]!.ToJsonString());
     }
+
+    [Fact]
+    public async Task Prompt_cache_breakpoints_sit_on_the_system_prompt_and_the_newest_message_only()
+    {
+        await using var server = await FakeAnthropicServer.StartAsync(body => FakeAnthropicServer.Turn(body) < 3
+            ? (new JsonArray(new JsonObject { ["type"] = "tool_use", ["id"] = $"toolu_{FakeAnthropicServer.Turn(body)}", ["name"] = "read_inbox", ["input"] = new JsonObject() }), "tool_use")
+            : (new JsonArray(new JsonObject { ["type"] = "text", ["text"] = "Done." }), "end_turn"));
+        var env = new Dictionary<string, string?> { ["ANTHROPIC_API_KEY"] = "k", ["ANTHROPIC_BASE_URL"] = server.BaseUrl };
+        var condition = Fixtures.MiniCondition();
+        using var model = new ModelFactory(name => env.GetValueOrDefault(name)).Create(new EndpointConfig("anthropic/claude-test"), ModelRunSettings.Default);
+
+        await AgentLoop.Default.RunAsync(model.ClientFor(new SampleContext(1, condition, 1)), condition.Spec, new AgentOptions(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(4, server.Requests.Count);
+        foreach (var (body, _) in server.Requests)
+        {
+            var json = body.ToJsonString();
+            // One breakpoint on the system prompt, one on the newest message: never more, however long the conversation.
+            Assert.Equal(2, json.Split("\"cache_control\"").Length - 1);
+            Assert.Contains("cache_control", body["system"]!.ToJsonString());
+            Assert.Contains("cache_control", body["messages"]!.AsArray()[^1]!.ToJsonString());
+        }
+    }
 }
