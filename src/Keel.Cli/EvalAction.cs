@@ -56,9 +56,10 @@ internal static class EvalAction
             {
                 (run, suite) = fresh ?? await PrepareResumeAsync(store, options.Resume!, cancellationToken);
                 var factory = new ModelFactory();
-                var settings = new ModelRunSettings(options.Concurrency, options.RequestTimeout, options.Otel);
+                var settings = new ModelRunSettings(options.Concurrency, options.RequestTimeout, options.Otel,
+                    options.BatchPoll is { } poll ? Keel.Models.Batch.BatchOptions.For(poll) : null);
                 var endpoints = options.BaseUrl is { } url ? EndpointResolver.WithBaseUrl(run.Config.ResolvedEndpoints, url) : run.Config.ResolvedEndpoints;
-                models.AddRange(endpoints.Select(endpoint => factory.Create(endpoint, settings, options.NoCache ? null : store)));
+                models.AddRange(endpoints.Select(endpoint => factory.Create(endpoint, settings, options.NoCache ? null : store, store)));
                 if (options.Resume is null) await store.CreateRunAsync(run, cancellationToken);
             }
             catch (Exception ex) when (ex is InputFormatException or ModelSpecException or ArgumentException or ResumeException)
@@ -80,7 +81,9 @@ internal static class EvalAction
             try
             {
                 var runner = new EvalRunner(store, AgentLoop.Default);
-                summary = await RunWithProgressAsync(runner, run, suite, models, new RunOptions(options.Concurrency, options.MaxCost), cancellationToken);
+                // In batch mode every sample is in flight at once, so each turn of every sample goes out in the same batch.
+                var concurrency = options.BatchPoll is null ? options.Concurrency : Math.Max(options.Concurrency, run.PlannedSamples);
+                summary = await RunWithProgressAsync(runner, run, suite, models, new RunOptions(concurrency, options.MaxCost), cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -147,6 +150,7 @@ internal static class EvalAction
         { Concurrency: < 1 } => "--concurrency must be at least 1",
         { RequestTimeout.TotalSeconds: <= 0 } => "--request-timeout must be above 0 seconds",
         { MaxCost: < 0 } => "--max-cost must be 0 or more (USD)",
+        { BatchPoll.TotalSeconds: <= 0 } => "--batch-poll must be above 0 seconds",
         _ => null,
     };
 

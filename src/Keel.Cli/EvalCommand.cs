@@ -24,6 +24,8 @@ internal static class EvalCommand
         var maxCost = new Option<decimal?>("--max-cost") { Description = "Stop scheduling new samples once the run has spent this many USD (needs prices in the models file)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Render every prompt and print sample count, estimated tokens and cost per model; call nothing, store nothing" };
         var otel = new Option<bool>("--otel") { Description = "Export OpenTelemetry spans and metrics of every model call over OTLP (OTEL_EXPORTER_OTLP_* variables)" };
+        var batch = new Option<bool>("--batch") { Description = "Use the provider's batch API (Anthropic Message Batches, OpenAI Batch API): about half the price, hours of latency; samples advance in lockstep, one batch per turn" };
+        var batchPoll = new Option<double>("--batch-poll") { Description = "Seconds between batch status checks", DefaultValueFactory = _ => 30 };
         var noCache = new Option<bool>("--no-cache") { Description = "Do not read or write the response cache" };
         var db = new Option<string>("--db") { Description = "SQLite store", DefaultValueFactory = _ => "keel.db" };
         var resume = new Option<string?>("--resume") { Description = "Continue run RUN_ID with exactly its missing samples" };
@@ -31,7 +33,7 @@ internal static class EvalCommand
 
         var command = new Command("eval", "Run a suite against one or more models and print harmful-action rates with 95% intervals.")
         {
-            suite, model, samples, seed, maxTurns, maxTokens, actionMode, scenario, concurrency, baseUrl, models, requestTimeout, maxCost, noCache, dryRun, otel, db, resume, json,
+            suite, model, samples, seed, maxTurns, maxTokens, actionMode, scenario, concurrency, baseUrl, models, requestTimeout, maxCost, noCache, dryRun, otel, batch, batchPoll, db, resume, json,
         };
 
         // --base-url, --concurrency, --db and --json may change on resume: they do not change what the samples are.
@@ -54,6 +56,7 @@ internal static class EvalCommand
                 parse.GetValue(noCache),
                 parse.GetValue(dryRun),
                 parse.GetValue(otel),
+                parse.GetValue(batch) ? TimeSpan.FromSeconds(parse.GetValue(batchPoll)) : null,
                 parse.GetValue(db)!,
                 parse.GetValue(resume),
                 parse.GetValue(json),
@@ -80,6 +83,7 @@ internal sealed record EvalOptions(
     bool NoCache,
     bool DryRun,
     bool Otel,
+    TimeSpan? BatchPoll,
     string Db,
     string? Resume,
     bool Json,

@@ -24,7 +24,7 @@ public interface IAgentModel : IDisposable
 
 /// <summary>A provider model: one shared <see cref="IChatClient"/> pipeline (and HTTP stack) for every sample.</summary>
 public sealed class ProviderModel(string spec, IChatClient client, HttpClient? http = null, Keel.Models.Http.AdaptiveConcurrencyLimiter? limiter = null,
-    IResponseCache? cache = null) : IAgentModel
+    IResponseCache? cache = null, bool scoped = false) : IAgentModel
 {
     /// <summary>The endpoint's adaptive concurrency, when it has one.</summary>
     public Keel.Models.Http.AdaptiveConcurrencyLimiter? Limiter { get; } = limiter;
@@ -36,8 +36,11 @@ public sealed class ProviderModel(string spec, IChatClient client, HttpClient? h
     public bool IsReference => false;
 
     /// <inheritdoc />
-    public IChatClient ClientFor(SampleContext sample) =>
-        cache is null ? client : new ResponseCacheChatClient(client, cache, Spec, sample.Condition.Id, sample.Epoch);
+    public IChatClient ClientFor(SampleContext sample)
+    {
+        var perSample = scoped ? Keel.Models.Batch.SampleScope.Wrap(client, $"{sample.Condition.Id}|{sample.Epoch}") : client;
+        return cache is null ? perSample : new ResponseCacheChatClient(perSample, cache, Spec, sample.Condition.Id, sample.Epoch);
+    }
 
     /// <inheritdoc />
     public void Dispose()

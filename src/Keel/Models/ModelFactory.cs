@@ -12,7 +12,8 @@ namespace Keel.Models;
 /// <param name="Concurrency">The run's --concurrency: the default upper bound of each endpoint's adaptive concurrency.</param>
 /// <param name="RequestTimeout">Per-attempt request timeout.</param>
 /// <param name="Telemetry">Emit OpenTelemetry spans (GenAI conventions) for every chat call.</param>
-public sealed record ModelRunSettings(int Concurrency = 8, TimeSpan? RequestTimeout = null, bool Telemetry = false)
+/// <param name="Batch">Batch mode (Anthropic Message Batches, OpenAI Batch API); null for direct calls.</param>
+public sealed record ModelRunSettings(int Concurrency = 8, TimeSpan? RequestTimeout = null, bool Telemetry = false, Keel.Models.Batch.BatchOptions? Batch = null)
 {
     /// <summary>Defaults for tests and tools.</summary>
     public static ModelRunSettings Default { get; } = new();
@@ -32,7 +33,7 @@ public sealed class ModelFactory(Func<string, string?>? environment = null)
     private readonly Func<string, string?> _env = environment ?? System.Environment.GetEnvironmentVariable;
 
     /// <summary>Creates the model an endpoint describes.</summary>
-    public IAgentModel Create(EndpointConfig endpoint, ModelRunSettings settings, IResponseCache? cache = null)
+    public IAgentModel Create(EndpointConfig endpoint, ModelRunSettings settings, IResponseCache? cache = null, Keel.Models.Batch.IBatchStore? batches = null)
     {
         var spec = ModelSpec.Parse(endpoint.Spec);
         if (spec.Provider == "reference") return new ReferenceModel(spec);
@@ -65,7 +66,19 @@ public sealed class ModelFactory(Func<string, string?>? environment = null)
             AutomaticDecompression = DecompressionMethods.All,
             MaxConnectionsPerServer = int.MaxValue,
         };
-        var handler = new ResilienceHandler(resilience, limiter, endpoint.RequestsPerMinute, endpoint.TokensPerMinute, transport);
+        HttpMessageHandler handler = new ResilienceHandler(resilience, limiter, endpoint.RequestsPerMinute, endpoint.TokensPerMinute, transport);
+        if (settings.Batch is { } batch)
+        {
+            if (spec.Provider is not ("anthropic" or "openai" or "openai-compatible"))
+            {
+                throw new ModelSpecException($"--batch needs a provider with a batch API (anthropic, openai); {spec} has none");
+            }
+
+            Keel.Models.Batch.IBatchProtocol protocol = spec.Provider == "anthropic" ? new Keel.Models.Batch.AnthropicBatchProtocol() : new Keel.Models.Batch.OpenAiBatchProtocol();
+            handler = new Keel.Models.Batch.BatchingHandler(protocol, batches ?? throw new ArgumentNullException(nameof(batches), "batch mode needs a batch store"),
+                spec.ToString(), batch, handler);
+        }
+
         var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
 
         var maxTokens = endpoint.Defaults?.MaxTokens ?? 4096;
@@ -75,7 +88,7 @@ public sealed class ModelFactory(Func<string, string?>? environment = null)
         var builder = new ChatClientBuilder(inner).ConfigureOptions(options => ApplyDefaults(options, endpoint.Defaults));
         if (spec.Provider == "anthropic") builder.Use(client => new PromptCachingChatClient(client));
         if (settings.Telemetry) builder.UseOpenTelemetry(sourceName: TelemetrySource);
-        return new ProviderModel(spec.ToString(), builder.Build(), http, limiter, cache);
+        return new ProviderModel(spec.ToString(), builder.Build(), http, limiter, cache, scoped: settings.Batch is not null);
     }
 
     /// <summary>Fills unset options from the endpoint's defaults.</summary>
@@ -96,8 +109,8 @@ public sealed class ModelFactory(Func<string, string?>? environment = null)
     private static IChatClient Anthropic(string model, string key, string? baseUrl, HttpClient http, int maxTokens)
     {
         var client = baseUrl is { Length: > 0 }
-            ? new AnthropicClient { ApiKey = key, BaseUrl = baseUrl, HttpClient = http, MaxRetries = 0, Timeout = TimeSpan.FromHours(1) }
-            : new AnthropicClient { ApiKey = key, HttpClient = http, MaxRetries = 0, Timeout = TimeSpan.FromHours(1) };
+            ? new AnthropicClient { ApiKey = key, BaseUrl = baseUrl, HttpClient = http, MaxRetries = 0, Timeout = SdkTimeout }
+            : new AnthropicClient { ApiKey = key, HttpClient = http, MaxRetries = 0, Timeout = SdkTimeout };
         return client.AsIChatClient(model, maxTokens);
     }
 
@@ -107,11 +120,14 @@ public sealed class ModelFactory(Func<string, string?>? environment = null)
         {
             Transport = new HttpClientPipelineTransport(http),
             RetryPolicy = new ClientRetryPolicy(0),
-            NetworkTimeout = TimeSpan.FromHours(1),
+            NetworkTimeout = SdkTimeout,
         };
         if (baseUrl is { Length: > 0 }) options.Endpoint = new Uri(baseUrl);
         return new OpenAIClient(new ApiKeyCredential(key), options).GetChatClient(model).AsIChatClient();
     }
+
+    /// <summary>The SDKs' own timeout: long enough for a batch (24 h window); Keel's per-attempt timeout is the real one.</summary>
+    private static readonly TimeSpan SdkTimeout = TimeSpan.FromHours(25);
 
     private static void CheckUrl(string url, ModelSpec spec)
     {

@@ -12,7 +12,7 @@ namespace Keel.Store;
 /// in one transaction, so a run killed at any moment keeps every finished sample and nothing half-written.
 /// Safe to call from many tasks: writes are serialized on one connection.
 /// </summary>
-public sealed class KeelStore : IAsyncDisposable, IDisposable, Keel.Models.IResponseCache
+public sealed class KeelStore : IAsyncDisposable, IDisposable, Keel.Models.IResponseCache, Keel.Models.Batch.IBatchStore
 {
     private const int SchemaVersion = 1;
     private readonly SqliteConnection _connection;
@@ -226,6 +226,64 @@ public sealed class KeelStore : IAsyncDisposable, IDisposable, Keel.Models.IResp
             await using var cmd = Command("INSERT OR REPLACE INTO response_cache(key, model, response_json, created_at) VALUES ($key, $model, $json, $at)",
                 ("$key", key), ("$model", model), ("$json", responseJson), ("$at", DateTimeOffset.UtcNow.ToString("O")));
             await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async ValueTask AddBatchAsync(string model, string batchId, IReadOnlyList<(string Key, string CustomId)> requests, CancellationToken cancellationToken) =>
+        await WithGateAsync(async () =>
+        {
+            await using var tx = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (var cmd = Command("INSERT OR IGNORE INTO batches(id, model, submitted_at) VALUES ($id, $model, $at)",
+                ("$id", batchId), ("$model", model), ("$at", DateTimeOffset.UtcNow.ToString("O"))))
+            {
+                cmd.Transaction = tx;
+                await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var (key, customId) in requests)
+            {
+                await using var cmd = Command("INSERT OR REPLACE INTO batch_requests(model, key, batch_id, custom_id, response_body) VALUES ($model, $key, $batch, $custom, NULL)",
+                    ("$model", model), ("$key", key), ("$batch", batchId), ("$custom", customId));
+                cmd.Transaction = tx;
+                await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async ValueTask<Keel.Models.Batch.BatchedRequest?> FindAsync(string model, string key, CancellationToken cancellationToken) =>
+        await WithGateAsync(async () =>
+        {
+            await using var cmd = Command("SELECT batch_id, custom_id, response_body FROM batch_requests WHERE model = $model AND key = $key", ("$model", model), ("$key", key));
+            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                ? new Keel.Models.Batch.BatchedRequest(key, reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2))
+                : null;
+        }, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async ValueTask CompleteBatchAsync(string batchId, IReadOnlyDictionary<string, string?> bodiesByCustomId, CancellationToken cancellationToken) =>
+        await WithGateAsync(async () =>
+        {
+            await using var tx = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var (customId, body) in bodiesByCustomId)
+            {
+                await using var cmd = body is null
+                    ? Command("DELETE FROM batch_requests WHERE batch_id = $batch AND custom_id = $custom", ("$batch", batchId), ("$custom", customId))
+                    : Command("UPDATE batch_requests SET response_body = $body WHERE batch_id = $batch AND custom_id = $custom",
+                        ("$batch", batchId), ("$custom", customId), ("$body", body));
+                cmd.Transaction = tx;
+                await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using (var cmd = Command("UPDATE batches SET ended_at = $at WHERE id = $id", ("$id", batchId), ("$at", DateTimeOffset.UtcNow.ToString("O"))))
+            {
+                cmd.Transaction = tx;
+                await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Reads one stored transcript; null when the sample is not stored.</summary>

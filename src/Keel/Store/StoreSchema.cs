@@ -52,6 +52,18 @@ internal static class StoreSchema
             model TEXT NOT NULL,
             response_json TEXT NOT NULL,
             created_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS batches (
+            id TEXT PRIMARY KEY,
+            model TEXT NOT NULL,
+            submitted_at TEXT NOT NULL,
+            ended_at TEXT);
+        CREATE TABLE IF NOT EXISTS batch_requests (
+            model TEXT NOT NULL,
+            key TEXT NOT NULL,
+            batch_id TEXT NOT NULL,
+            custom_id TEXT NOT NULL,
+            response_body TEXT,
+            PRIMARY KEY (model, key));
         CREATE TABLE IF NOT EXISTS verdicts (
             run_id TEXT NOT NULL,
             model TEXT NOT NULL,
