@@ -1,6 +1,6 @@
 using Keel.Agents;
+using Keel.Fakes;
 using Keel.Models;
-using Keel.Tests.Fakes;
 using Keel.Transcripts;
 using Xunit;
 

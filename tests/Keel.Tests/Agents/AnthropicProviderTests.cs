@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Keel.Agents;
+using Keel.Fakes;
 using Keel.Models;
-using Keel.Tests.Fakes;
 using Keel.Transcripts;
 using Xunit;
 

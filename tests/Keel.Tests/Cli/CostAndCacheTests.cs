@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Keel.Tests.Fakes;
+using Keel.Fakes;
 using Xunit;
 
 namespace Keel.Tests.Cli;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Keel.Tests.Fakes;
+using Keel.Fakes;
 using Microsoft.Data.Sqlite;
 using Xunit;
 

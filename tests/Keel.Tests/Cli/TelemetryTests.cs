@@ -1,4 +1,4 @@
-using Keel.Tests.Fakes;
+using Keel.Fakes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Xunit;

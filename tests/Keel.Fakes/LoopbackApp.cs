@@ -5,10 +5,10 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Keel.Tests.Fakes;
+namespace Keel.Fakes;
 
-/// <summary>A minimal ASP.NET Core app on a free loopback port, for fake provider servers.</summary>
-internal static class LoopbackApp
+/// <summary>A minimal ASP.NET Core app on a free loopback port, for fake provider servers and other fake endpoints in tests.</summary>
+public static class LoopbackApp
 {
     /// <summary>Builds the app, lets <paramref name="map"/> add endpoints, starts it, and returns it with its base address.</summary>
     public static async Task<(WebApplication App, string Address)> StartAsync(Action<WebApplication> map)

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace Keel.Tests.Fakes;
+namespace Keel.Fakes;
 
 /// <summary>An Anthropic Messages API server on loopback for tests, driven by a script over the request body.</summary>
 public sealed class FakeAnthropicServer : IAsyncDisposable

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace Keel.Tests.Fakes;
+namespace Keel.Fakes;
 
 /// <summary>
 /// An OpenAI-compatible chat completions server on loopback for tests. Each request is answered by a
