@@ -1,0 +1,42 @@
+namespace Keel.Fakes;
+
+/// <summary>Lock-free counters of a <see cref="FakeProviderServer"/>: requests, requests in flight, and each outcome.</summary>
+public sealed class FakeServerCounters
+{
+    private static readonly int OutcomeCount = Enum.GetValues<FakeOutcome>().Length;
+    private readonly long[] _outcomes = new long[OutcomeCount];
+    private long _requests;
+    private long _inFlight;
+
+    /// <summary>Requests received.</summary>
+    public long Requests => Volatile.Read(ref _requests);
+
+    /// <summary>Requests being handled now (a cancelled hang leaves this).</summary>
+    public long InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Requests answered with the scripted reply.</summary>
+    public long Successes => this[FakeOutcome.Success];
+
+    /// <summary>Requests that ended with <paramref name="outcome"/> (counted when it is decided, before any latency).</summary>
+    public long this[FakeOutcome outcome] => Volatile.Read(ref _outcomes[(int)outcome]);
+
+    /// <summary>Every outcome with its count.</summary>
+    public IReadOnlyDictionary<FakeOutcome, long> Snapshot() => Enum.GetValues<FakeOutcome>().ToDictionary(o => o, o => this[o]);
+
+    /// <summary>Sets every counter but <see cref="InFlight"/> to zero.</summary>
+    public void Reset()
+    {
+        Interlocked.Exchange(ref _requests, 0);
+        for (var i = 0; i < _outcomes.Length; i++) Interlocked.Exchange(ref _outcomes[i], 0);
+    }
+
+    internal void Received()
+    {
+        Interlocked.Increment(ref _requests);
+        Interlocked.Increment(ref _inFlight);
+    }
+
+    internal void Done() => Interlocked.Decrement(ref _inFlight);
+
+    internal void Count(FakeOutcome outcome) => Interlocked.Increment(ref _outcomes[(int)outcome]);
+}
