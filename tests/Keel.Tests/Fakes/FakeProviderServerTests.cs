@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Keel.Fakes;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace Keel.Tests.Fakes;
@@ -128,7 +129,7 @@ public class FakeProviderServerTests
     [Fact]
     public async Task The_request_limit_admits_the_limit_per_window_and_says_when_a_slot_frees()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider();
         await using var server = await FakeProviderServer.StartAsync(timeProvider: clock);
         server.Faults = new FaultPlan { RequestLimit = 20 };
         using var client = new HttpClient();
@@ -386,17 +387,5 @@ public class FakeProviderServerTests
         {
             return false;
         }
-    }
-
-    /// <summary>A clock that moves only when told.</summary>
-    private sealed class ManualClock : TimeProvider
-    {
-        private long _ticks = TimeSpan.TicksPerDay;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
-
-        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
     }
 }
