@@ -10,6 +10,7 @@ public sealed partial class FakeProviderServer
 {
     private async Task HandleAsync(HttpContext http)
     {
+        if (await TryServeBatchApiAsync(http)) return;
         var endpoint = Route(http.Request);
         if (endpoint is null)
         {
