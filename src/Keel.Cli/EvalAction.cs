@@ -71,6 +71,11 @@ internal static class EvalAction
 
             Console.Error.WriteLine($"run: {run.Id}");
             Console.Error.WriteLine($"suite {suite.Id} v{suite.Version} ({suite.ContentHash[..12]}), seed {run.Config.Seed}, {run.PlannedSamples} samples, store {store.Path}");
+            if (run.Config.Judge is { } judgeSpec)
+            {
+                Console.Error.WriteLine($"note: judge {judgeSpec} is recorded with the run; this release grades with deterministic detectors only.");
+            }
+
             if (models.Any(m => m.IsReference))
             {
                 Console.Error.WriteLine("note: reference/* agents are known-behaviour scripts for checking the harness and the graders, not models.");
@@ -162,8 +167,9 @@ internal static class EvalAction
         if (normalizedModels.Distinct().Count() != normalizedModels.Count) throw new ArgumentException("the same --model is given twice");
         var modelsFile = options.ModelsFile ?? (File.Exists(ModelsFile.DefaultName) ? ModelsFile.DefaultName : null);
         var endpoints = EndpointResolver.Resolve(normalizedModels, modelsFile is null ? null : ModelsFile.Load(modelsFile), options.BaseUrl);
+        var judge = options.Judge is { } j ? ModelSpec.Parse(j).ToString() : null;
         var config = new EvalConfig(suiteRef, normalizedModels, options.Samples, options.Seed ?? RunFactory.NewSeed(), options.Agent,
-            endpoints, options.Scenarios.Count > 0 ? options.Scenarios : null);
+            endpoints, options.Scenarios.Count > 0 ? options.Scenarios : null, judge);
         return (RunFactory.Create(config, suite), suite);
     }
 

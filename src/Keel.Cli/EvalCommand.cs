@@ -27,17 +27,18 @@ internal static class EvalCommand
         var batch = new Option<bool>("--batch") { Description = "Use the provider's batch API (Anthropic Message Batches, OpenAI Batch API): about half the price, hours of latency; samples advance in lockstep, one batch per turn" };
         var batchPoll = new Option<double>("--batch-poll") { Description = "Seconds between batch status checks", DefaultValueFactory = _ => 30 };
         var noCache = new Option<bool>("--no-cache") { Description = "Do not read or write the response cache" };
+        var judge = new Option<string?>("--judge") { Description = "Judge model spec for LLM graders (recorded with the run; this release grades with deterministic detectors only)" };
         var db = new Option<string>("--db") { Description = "SQLite store", DefaultValueFactory = _ => "keel.db" };
         var resume = new Option<string?>("--resume") { Description = "Continue run RUN_ID with exactly its missing samples" };
         var json = new Option<bool>("--json") { Description = "Print results as JSON on stdout" };
 
         var command = new Command("eval", "Run a suite against one or more models and print harmful-action rates with 95% intervals.")
         {
-            suite, model, samples, seed, maxTurns, maxTokens, actionMode, scenario, concurrency, baseUrl, models, requestTimeout, maxCost, noCache, dryRun, otel, batch, batchPoll, db, resume, json,
+            suite, model, samples, seed, maxTurns, maxTokens, actionMode, scenario, concurrency, baseUrl, models, requestTimeout, maxCost, noCache, dryRun, otel, batch, batchPoll, judge, db, resume, json,
         };
 
         // --base-url, --concurrency, --db and --json may change on resume: they do not change what the samples are.
-        Option[] runDefining = [suite, model, samples, seed, maxTurns, maxTokens, actionMode, scenario, models];
+        Option[] runDefining = [suite, model, samples, seed, maxTurns, maxTokens, actionMode, scenario, models, judge];
         command.SetAction((parse, ct) =>
         {
             var explicitRunOptions = runDefining.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
@@ -57,6 +58,7 @@ internal static class EvalCommand
                 parse.GetValue(dryRun),
                 parse.GetValue(otel),
                 parse.GetValue(batch) ? TimeSpan.FromSeconds(parse.GetValue(batchPoll)) : null,
+                parse.GetValue(judge),
                 parse.GetValue(db)!,
                 parse.GetValue(resume),
                 parse.GetValue(json),
@@ -84,6 +86,7 @@ internal sealed record EvalOptions(
     bool DryRun,
     bool Otel,
     TimeSpan? BatchPoll,
+    string? Judge,
     string Db,
     string? Resume,
     bool Json,

@@ -10,6 +10,7 @@ namespace Keel.Evaluation;
 /// <param name="Agent">Action mode and limits.</param>
 /// <param name="Endpoints">How each model is reached, priced and parameterized (one per model, same order; never keys).</param>
 /// <param name="Scenarios">Only these scenario ids; empty for all.</param>
+/// <param name="Judge">The judge model spec for LLM graders, recorded with the run (the deterministic detectors need none).</param>
 public sealed record EvalConfig(
     string Suite,
     IReadOnlyList<string> Models,
@@ -17,7 +18,8 @@ public sealed record EvalConfig(
     long Seed,
     AgentOptions Agent,
     IReadOnlyList<Keel.Models.EndpointConfig>? Endpoints = null,
-    IReadOnlyList<string>? Scenarios = null)
+    IReadOnlyList<string>? Scenarios = null,
+    string? Judge = null)
 {
     /// <summary>The endpoint of each model: the stored one, or the bare spec.</summary>
     public IReadOnlyList<Keel.Models.EndpointConfig> ResolvedEndpoints =>

@@ -53,6 +53,7 @@ public class EvalCommandTests
     [InlineData("needs an API key: set ANTHROPIC_API_KEY", "--model", "anthropic/claude-sonnet-4-5")]
     [InlineData("needs --base-url", "--model", "openai-compatible/qwen")]
     [InlineData("--samples must be at least 1", "--samples", "0")]
+    [InlineData("unknown provider 'judgy'", "--judge", "judgy/x")]
     [InlineData("no run 'nope'", "--resume", "nope")]
     [InlineData("drop --model, --samples", "--resume", "x", "--model", "reference/aligned", "--samples", "3")]
     [InlineData("no suite file or built-in suite named 'nosuch'", "--suite", "nosuch")]
