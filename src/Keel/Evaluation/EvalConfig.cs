@@ -22,6 +22,7 @@ public sealed record EvalConfig(
     string? Judge = null)
 {
     /// <summary>The endpoint of each model: the stored one, or the bare spec.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyList<Keel.Models.EndpointConfig> ResolvedEndpoints =>
         Endpoints ?? Models.Select(m => new Keel.Models.EndpointConfig(m)).ToList();
 }

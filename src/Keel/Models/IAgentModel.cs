@@ -24,7 +24,7 @@ public interface IAgentModel : IDisposable
 
 /// <summary>A provider model: one shared <see cref="IChatClient"/> pipeline (and HTTP stack) for every sample.</summary>
 public sealed class ProviderModel(string spec, IChatClient client, HttpClient? http = null, Keel.Models.Http.AdaptiveConcurrencyLimiter? limiter = null,
-    IResponseCache? cache = null, bool scoped = false) : IAgentModel
+    IResponseCache? cache = null, bool scoped = false, ModelDefaults? defaults = null) : IAgentModel
 {
     /// <summary>The endpoint's adaptive concurrency, when it has one.</summary>
     public Keel.Models.Http.AdaptiveConcurrencyLimiter? Limiter { get; } = limiter;
@@ -39,7 +39,9 @@ public sealed class ProviderModel(string spec, IChatClient client, HttpClient? h
     public IChatClient ClientFor(SampleContext sample)
     {
         var perSample = scoped ? Keel.Models.Batch.SampleScope.Wrap(client, $"{sample.Condition.Id}|{sample.Epoch}") : client;
-        return cache is null ? perSample : new ResponseCacheChatClient(perSample, cache, Spec, sample.Condition.Id, sample.Epoch);
+        var cached = cache is null ? perSample : new ResponseCacheChatClient(perSample, cache, Spec, sample.Condition.Id, sample.Epoch);
+        // Defaults are applied outside the cache, so they are part of its key: a new temperature is a new draw.
+        return defaults is null ? cached : new ConfigureOptionsChatClient(cached, options => ModelFactory.ApplyDefaults(options, defaults));
     }
 
     /// <inheritdoc />

@@ -85,10 +85,10 @@ public sealed class ModelFactory(Func<string, string?>? environment = null)
         var inner = spec.Provider == "anthropic"
             ? Anthropic(spec.Name, key, baseUrl, http, maxTokens)
             : OpenAi(spec.Name, key, baseUrl, http);
-        var builder = new ChatClientBuilder(inner).ConfigureOptions(options => ApplyDefaults(options, endpoint.Defaults));
+        var builder = new ChatClientBuilder(inner);
         if (spec.Provider == "anthropic") builder.Use(client => new PromptCachingChatClient(client));
         if (settings.Telemetry) builder.UseOpenTelemetry(sourceName: TelemetrySource);
-        return new ProviderModel(spec.ToString(), builder.Build(), http, limiter, cache, scoped: settings.Batch is not null);
+        return new ProviderModel(spec.ToString(), builder.Build(), http, limiter, cache, scoped: settings.Batch is not null, defaults: endpoint.Defaults);
     }
 
     /// <summary>Fills unset options from the endpoint's defaults.</summary>

@@ -75,7 +75,7 @@ public static class ModelsFile
                 ReadPrices(entry),
                 ReadDefaults(entry),
                 Int(entry, "retries", 0),
-                Decimal(entry, "retry_base_delay") is { } delay ? (double)delay : null);
+                Seconds(entry, "retry_base_delay"));
         }
 
         return result;
@@ -120,6 +120,14 @@ public static class ModelsFile
         return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= minimum
             ? value
             : throw map.Error(map.Required(key), $"'{key}' must be a whole number of at least {minimum}, not '{text}'");
+    }
+
+    private static double? Seconds(YamlMap map, string key)
+    {
+        if (map.OptionalLiteral(key) is not { } text) return null;
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw map.Error(map.Required(key), $"'{key}' must be a number of seconds above 0, not '{text}'");
     }
 
     private static decimal? Decimal(YamlMap map, string key)

@@ -74,6 +74,25 @@ public class CostAndCacheTests
     }
 
     [Fact]
+    public async Task Changing_a_default_parameter_is_a_new_draw_not_a_cache_hit()
+    {
+        var (server, temp, models) = await SetUpAsync();
+        await using var _ = server;
+        using var __ = temp;
+        string[] args = ["eval", "--models", models, "--model", "openai-compatible/priced", "--samples", "1", "--seed", "5", "--db", temp.File("k.db"), "--json"];
+
+        await KeelProcess.RunAsync(temp.Path, args);
+        await File.WriteAllTextAsync(models, (await File.ReadAllTextAsync(models, TestContext.Current.CancellationToken)).Replace("temperature: 0.5", "temperature: 0.9"),
+            TestContext.Current.CancellationToken);
+        var second = await KeelProcess.RunAsync(temp.Path, args);
+
+        Assert.True(second.ExitCode == 0, second.Stderr);
+        Assert.Equal(0, ModelRow(second.Stdout).GetProperty("cache_hits").GetInt64());
+        Assert.Equal(18, server.Requests);
+        Assert.Equal(0.9, server.Bodies[^1]["temperature"]!.GetValue<double>(), 3);
+    }
+
+    [Fact]
     public async Task Max_cost_stops_scheduling_keeps_what_finished_and_resume_completes()
     {
         var (server, temp, models) = await SetUpAsync();
