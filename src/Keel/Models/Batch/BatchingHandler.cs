@@ -33,8 +33,10 @@ public sealed class BatchingHandler(IBatchProtocol protocol, IBatchStore store, 
 
     private sealed record Pending(string Key, string Body, BatchTransport Transport, TaskCompletionSource<string> Result);
 
+    private int _batchesSubmitted;
+
     /// <summary>Batches submitted by this handler.</summary>
-    public int BatchesSubmitted { get; private set; }
+    public int BatchesSubmitted => Volatile.Read(ref _batchesSubmitted);
 
     /// <inheritdoc />
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -93,7 +95,7 @@ public sealed class BatchingHandler(IBatchProtocol protocol, IBatchStore store, 
         {
             var items = batch.Select((p, i) => (CustomId: $"k{i}-{p.Key[..32]}", p)).ToList();
             var batchId = await protocol.SubmitAsync(batch[0].Transport, items.Select(x => (x.CustomId, x.p.Body)).ToList(), CancellationToken.None).ConfigureAwait(false);
-            BatchesSubmitted++;
+            Interlocked.Increment(ref _batchesSubmitted);
             await store.AddBatchAsync(model, batchId, items.Select(x => (x.p.Key, x.CustomId)).ToList(), CancellationToken.None).ConfigureAwait(false);
             var results = await PollUntilEndedAsync(batch[0].Transport, batchId).ConfigureAwait(false);
             foreach (var (customId, p) in items)
@@ -108,19 +110,28 @@ public sealed class BatchingHandler(IBatchProtocol protocol, IBatchStore store, 
         }
     }
 
+    /// <summary>One poller per batch, shared by everyone waiting on it; a poller that failed is dropped so the next wait starts afresh.</summary>
     private Task<IReadOnlyDictionary<string, string?>> PollUntilEndedAsync(BatchTransport transport, string batchId) =>
         _pollers.GetOrAdd(batchId, id => Task.Run(async () =>
         {
-            while (true)
+            try
             {
-                var poll = await protocol.PollAsync(transport, id, CancellationToken.None).ConfigureAwait(false);
-                if (poll is { Ended: true, Results: { } results })
+                while (true)
                 {
-                    await store.CompleteBatchAsync(id, results, CancellationToken.None).ConfigureAwait(false);
-                    return results;
-                }
+                    var poll = await protocol.PollAsync(transport, id, CancellationToken.None).ConfigureAwait(false);
+                    if (poll is { Ended: true, Results: { } results })
+                    {
+                        await store.CompleteBatchAsync(id, results, CancellationToken.None).ConfigureAwait(false);
+                        return results;
+                    }
 
-                await Task.Delay(options.PollInterval).ConfigureAwait(false);
+                    await Task.Delay(options.PollInterval).ConfigureAwait(false);
+                }
+            }
+            catch
+            {
+                _pollers.TryRemove(id, out _);
+                throw;
             }
         }));
 
