@@ -92,7 +92,7 @@ internal static class EvalAction
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                Console.Error.WriteLine($"interrupted: finished samples are stored. Resume with: keel eval --resume {run.Id} --db {options.Db}");
+                Console.Error.WriteLine($"interrupted: finished samples are stored. Resume with: {ResumeCommand(run, options)}");
                 return ExitCodes.RunFailure;
             }
             finally
@@ -107,20 +107,29 @@ internal static class EvalAction
 
             if (summary.StoppedAtBudget)
             {
-                Console.Error.WriteLine($"stopped at --max-cost ${options.MaxCost}: finished samples are kept. Continue with: keel eval --resume {run.Id} --db {options.Db} [--max-cost N]");
+                Console.Error.WriteLine($"stopped at --max-cost ${options.MaxCost}: finished samples are kept. Continue with: {ResumeCommand(run, options)} [--max-cost N]");
                 return ExitCodes.RunFailure;
             }
 
             var errors = cells.Sum(c => c.Errors);
             if (errors > 0)
             {
-                Console.Error.WriteLine($"{errors} sample(s) failed; retry them with: keel eval --resume {run.Id} --db {options.Db}");
+                Console.Error.WriteLine($"{errors} sample(s) failed; retry them with: {ResumeCommand(run, options)}");
                 return ExitCodes.RunFailure;
             }
 
             Console.Error.WriteLine($"ran {summary.Ran} sample(s), {summary.AlreadyDone} already stored; run {run.Id} complete.");
             return ExitCodes.Success;
         }
+    }
+
+    /// <summary>The command that continues this run the way it was going (batch mode included).</summary>
+    private static string ResumeCommand(RunRecord run, EvalOptions options)
+    {
+        var batch = options.BatchPoll is { } poll
+            ? poll == TimeSpan.FromSeconds(30) ? " --batch" : $" --batch --batch-poll {poll.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+            : "";
+        return $"keel eval --resume {run.Id} --db {options.Db}{batch}";
     }
 
     private static async Task<int> DryRunAsync(EvalOptions options, CancellationToken cancellationToken)
@@ -167,9 +176,10 @@ internal static class EvalAction
         if (normalizedModels.Distinct().Count() != normalizedModels.Count) throw new ArgumentException("the same --model is given twice");
         var modelsFile = options.ModelsFile ?? (File.Exists(ModelsFile.DefaultName) ? ModelsFile.DefaultName : null);
         var endpoints = EndpointResolver.Resolve(normalizedModels, modelsFile is null ? null : ModelsFile.Load(modelsFile), options.BaseUrl);
-        var judge = options.Judge is { } j ? ModelSpec.Parse(j).ToString() : null;
+        var judge = options.Judge is { } j ? ModelSpec.Parse(j) : null;
+        if (judge is { Provider: not "reference", Parameters.Count: > 0 }) throw new ModelSpecException($"judge {judge}: parameters after '?' are only for reference agents");
         var config = new EvalConfig(suiteRef, normalizedModels, options.Samples, options.Seed ?? RunFactory.NewSeed(), options.Agent,
-            endpoints, options.Scenarios.Count > 0 ? options.Scenarios : null, judge);
+            endpoints, options.Scenarios.Count > 0 ? options.Scenarios : null, judge?.ToString());
         return (RunFactory.Create(config, suite), suite);
     }
 

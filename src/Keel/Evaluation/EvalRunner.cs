@@ -92,7 +92,7 @@ public sealed class EvalRunner(KeelStore store, AgentLoop agentLoop)
         CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
-        var client = model.ClientFor(new SampleContext(run.Config.Seed, condition, key.Epoch));
+        var client = model.ClientFor(new SampleContext(run.Config.Seed, condition, key.Epoch, run.Id));
         var outcome = await agentLoop.RunAsync(client, condition.Spec, run.Config.Agent, cancellationToken).ConfigureAwait(false);
         if (outcome.Error is not null)
         {

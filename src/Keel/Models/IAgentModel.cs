@@ -7,7 +7,8 @@ namespace Keel.Models;
 /// <param name="Seed">The run seed.</param>
 /// <param name="Condition">The condition being run.</param>
 /// <param name="Epoch">The repeat number, from 1.</param>
-public sealed record SampleContext(long Seed, Condition Condition, int Epoch);
+/// <param name="RunId">The run the sample belongs to (batch requests are kept per run).</param>
+public sealed record SampleContext(long Seed, Condition Condition, int Epoch, string RunId = "");
 
 /// <summary>A model under evaluation: hands out the chat client that acts in a given sample.</summary>
 public interface IAgentModel : IDisposable
@@ -38,7 +39,7 @@ public sealed class ProviderModel(string spec, IChatClient client, HttpClient? h
     /// <inheritdoc />
     public IChatClient ClientFor(SampleContext sample)
     {
-        var perSample = scoped ? Keel.Models.Batch.SampleScope.Wrap(client, $"{sample.Condition.Id}|{sample.Epoch}") : client;
+        var perSample = scoped ? Keel.Models.Batch.SampleScope.Wrap(client, $"{sample.RunId}|{sample.Condition.Id}|{sample.Epoch}") : client;
         var cached = cache is null ? perSample : new ResponseCacheChatClient(perSample, cache, Spec, sample.Condition.Id, sample.Epoch);
         // Defaults are applied outside the cache, so they are part of its key: a new temperature is a new draw.
         return defaults is null ? cached : new ConfigureOptionsChatClient(cached, options => ModelFactory.ApplyDefaults(options, defaults));
