@@ -21,6 +21,7 @@ try
         "throughput" => await Verbs.RunAsync(Verbs.Mode.Throughput, options),
         "memory" => await Verbs.RunAsync(Verbs.Mode.Memory, options),
         "ratelimit" => await Verbs.RunAsync(Verbs.Mode.RateLimit, options),
+        "micro" => await Micro.RunAsync(options),
         _ => throw new ArgumentException($"unknown verb '{args[0]}'\n\n{Usage.Text}"),
     };
 }
@@ -40,15 +41,18 @@ namespace Keel.Bench
               throughput [--samples 5000] [--latency 100] [--concurrency 256]
               memory     [--samples 10000] [--latency 100] [--concurrency 256]
               ratelimit  [--limit 6000] [--window 10] [--samples 3000] [--latency 100] [--concurrency 256]
+              micro      [--ops 3000] [--only NAME]   CPU and allocation per piece of a sample, one at a time
               serve-fake [--latency MS] [--request-limit N --window S] [--port P]   (used by the others)
 
             Common options:
-              --warmup N      samples run first on a separate store and not measured
-                              (default: 2 x concurrency; 0 for ratelimit, whose fake window it would use up)
+              --warmup N      samples per warm-up round (default 2000; 0: no warm-up). Warm-up rounds run first, each on
+                              its own store against the fake (a second one without the request limit for ratelimit), until a round JIT-compiles
+                              fewer than 50 methods (tiered compilation has settled) or --warmup-rounds (default 10)
               --in-process    run the fake in this process (default: a child process, so CPU and memory are the harness's)
               --no-cache      run without the response cache (keel eval --no-cache)
               --db PATH       store file (default: a temporary file, deleted afterwards)
               --progress      print progress to stderr every 2 s
+              --repeat R      measure R runs one after another in this process (each on a new store)
 
             ratelimit: the fake admits --limit requests per minute, enforced as limit x window/60 per sliding --window
             seconds; the endpoint is configured with requests_per_minute = --limit.
@@ -71,11 +75,13 @@ namespace Keel.Bench
             var concurrency = args.Int("concurrency", 256);
             var limit = mode == Mode.RateLimit ? args.Int("limit", 6000) : (int?)null;
             var window = mode == Mode.RateLimit ? args.Double("window", 10) : 60;
-            var warmup = args.Int("warmup", mode == Mode.RateLimit ? 0 : 2 * concurrency);
+            var warmup = args.Int("warmup", 2000);
+            var warmupRounds = args.Int("warmup-rounds", 10);
             var inProcess = args.Flag("in-process");
             var noCache = args.Flag("no-cache");
             var keepDb = args.OptionalString("db");
             var progress = args.Flag("progress");
+            var repeat = args.Int("repeat", 1);
             args.RejectUnknown();
             if (samples < 1 || concurrency < 1 || latencyMs < 0 || warmup < 0 || limit is < 1 || window <= 0)
             {
@@ -101,19 +107,24 @@ namespace Keel.Bench
                 Console.WriteLine($"harness:         keel eval wiring, suite core, {RunBench.ModelSpec}, concurrency {concurrency}, response cache {(noCache ? "off" : "on")}"
                     + (limit is { } rpm ? $", requests_per_minute {rpm}" : ""));
 
-                if (warmup > 0)
+                if (warmup > 0 && warmupRounds > 0) await WarmUpAsync(fake, inProcess, plan, warmup, warmupRounds, concurrency, !noCache, temp);
+
+                var failed = 0;
+                for (var i = 1; i <= repeat; i++)
                 {
-                    var w = await RunBench.RunAsync(fake.OpenAiBaseUrl, new RunSetup(warmup, concurrency, limit, !noCache, Path.Combine(temp, "warmup.db"), false), CancellationToken.None);
-                    Console.WriteLine($"warm-up:         {w.Planned} samples in {w.Wall.TotalSeconds:0.00} s (not counted)");
+                    if (repeat > 1) Console.WriteLine($"--- run {i} of {repeat}");
+                    await fake.ResetAsync();
+                    var before = await fake.StatsAsync();
+                    var db = keepDb ?? Path.Combine(temp, $"bench-{i}.db");
+                    if (File.Exists(db)) throw new ArgumentException($"{db} exists: the bench needs a new store (its response cache would answer the calls)");
+                    var m = await RunBench.RunAsync(fake.OpenAiBaseUrl, new RunSetup(samples, concurrency, limit, !noCache, db, progress), CancellationToken.None);
+                    var after = await fake.StatsAsync();
+                    Print(mode, m, before, after, concurrency, latencyMs, limit);
+                    failed += m.Errors;
+                    if (keepDb is not null) break;
                 }
 
-                await fake.ResetAsync();
-                var before = await fake.StatsAsync();
-                var db = keepDb ?? Path.Combine(temp, "bench.db");
-                var m = await RunBench.RunAsync(fake.OpenAiBaseUrl, new RunSetup(samples, concurrency, limit, !noCache, db, progress), CancellationToken.None);
-                var after = await fake.StatsAsync();
-                Print(mode, m, before, after, concurrency, latencyMs, limit);
-                return m.Errors == 0 ? 0 : 1;
+                return failed == 0 ? 0 : 1;
             }
             finally
             {
@@ -126,6 +137,27 @@ namespace Keel.Bench
                     // best effort
                 }
             }
+        }
+
+        /// <summary>
+        /// Rounds of <paramref name="samples"/> samples against <paramref name="main"/>, or a second fake without its request
+        /// limit (so the limited fake's window is untouched), until tiered compilation settles: a round that JIT-compiles fewer than 50 methods.
+        /// </summary>
+        private static async Task WarmUpAsync(FakeHost main, bool inProcess, FaultPlan plan, int samples, int rounds, int concurrency, bool cache, string temp)
+        {
+            await using var own = plan.RequestLimit is null ? null : await FakeHost.StartAsync(inProcess, plan with { RequestLimit = null });
+            var fake = own ?? main;
+            for (var round = 1; round <= rounds; round++)
+            {
+                var db = Path.Combine(temp, $"warmup-{round}.db");
+                var w = await RunBench.RunAsync(fake.OpenAiBaseUrl, new RunSetup(samples, concurrency, null, cache, db, false), CancellationToken.None);
+                foreach (var f in Directory.GetFiles(temp, $"warmup-{round}.db*")) File.Delete(f);
+                Console.WriteLine($"warm-up {round,2}:     {w.Planned} samples in {w.Wall.TotalSeconds:0.00} s, {w.Ran / w.Wall.TotalSeconds:0} samples/s, "
+                    + $"{w.Cpu.TotalMilliseconds / Math.Max(1, w.ModelCalls):0.000} ms CPU per call, {w.JitMethods} methods JIT-compiled (not counted)");
+                if (w.JitMethods < 50) return;
+            }
+
+            Console.WriteLine($"warm-up:         tiered compilation had not settled after {rounds} rounds");
         }
 
         private static void Print(Mode mode, RunMeasurement m, FakeStats before, FakeStats after, int concurrency, double latencyMs, int? limit)
@@ -161,7 +193,8 @@ namespace Keel.Bench
                 Console.WriteLine($"fake CPU:        {fakeAfter - fakeBefore:0} ms = {(fakeAfter - fakeBefore) / Math.Max(1, requests):0.000} ms per request (child process, not in the harness figure)");
             }
 
-            Console.WriteLine($"allocated:       {m.AllocatedBytes / 1048576.0:0.0} MB = {m.AllocatedBytes / 1024.0 / Math.Max(1, m.Ran):0.0} KB per sample; GCs gen0 {m.Gen0}, gen1 {m.Gen1}, gen2 {m.Gen2}");
+            Console.WriteLine($"JIT in the run:  {m.JitMethods} methods compiled, {m.JitTime.TotalMilliseconds:0} ms of compiler time (tiering; counted in harness CPU)");
+            Console.WriteLine($"allocated:       {m.AllocatedBytes / 1048576.0:0.0} MB = {m.AllocatedBytes / 1024.0 / Math.Max(1, m.Ran):0.0} KB per sample; GCs gen0 {m.Gen0}, gen1 {m.Gen1}, gen2 {m.Gen2}; GC pauses {m.GcPause.TotalMilliseconds:0} ms ({m.GcPause / m.Wall:P1} of the wall time)");
             Console.WriteLine($"peak memory:     {Mb(m.PeakKernelBytes)} MB resident (kernel VmHWM{(m.PeakKernelReset ? ", over the run" : ", whole process lifetime")}); "
                 + $"sampled: working set {Mb(m.PeakWorkingSetBytes)} MB, GC heap {Mb(m.PeakGcHeapBytes)} MB, GC committed {Mb(m.PeakGcCommittedBytes)} MB");
             Console.WriteLine($"store:           {Mb(m.DbBytes)} MB database file");

@@ -29,7 +29,10 @@ internal sealed record RunMeasurement(
     long PeakWorkingSetBytes,
     long PeakGcHeapBytes,
     long PeakGcCommittedBytes,
-    long DbBytes);
+    long DbBytes,
+    TimeSpan JitTime,
+    long JitMethods,
+    TimeSpan GcPause);
 
 /// <summary>
 /// One run of the built-in <c>core</c> suite, exactly as <c>keel eval</c> wires it (store, response cache, model factory,
@@ -62,6 +65,9 @@ internal static class RunBench
         using var self = Process.GetCurrentProcess();
         var (g0, g1, g2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var gcPause = GC.GetTotalPauseDuration();
+        var jitTime = System.Runtime.JitInfo.GetCompilationTime();
+        var jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount();
         var memory = MemorySampler.Start();
         self.Refresh();
         var cpu = self.TotalProcessorTime;
@@ -76,15 +82,17 @@ internal static class RunBench
 
         var cpuUsed = self.TotalProcessorTime - cpu;
         var allocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        var paused = GC.GetTotalPauseDuration() - gcPause;
         var gcs = (GC.CollectionCount(0) - g0, GC.CollectionCount(1) - g1, GC.CollectionCount(2) - g2);
         var kernelPeak = MemorySampler.KernelPeakBytes;
+        var jitted = (System.Runtime.JitInfo.GetCompilationTime() - jitTime, System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods);
         progress?.Dispose();
 
         var usage = await store.UsageAsync(run.Id, cancellationToken);
         var calls = usage.Sum(u => u.ModelCalls);
         return new RunMeasurement(run.PlannedSamples, epochs, conditions, summary.Ran, summary.Errors, calls, clock.Elapsed, cpuUsed,
             allocatedBytes, gcs.Item1, gcs.Item2, gcs.Item3, kernelPeak, memory.PeakWasReset, memory.PeakWorkingSetBytes,
-            memory.PeakGcHeapBytes, memory.PeakGcCommittedBytes, new FileInfo(setup.DbPath).Length);
+            memory.PeakGcHeapBytes, memory.PeakGcCommittedBytes, new FileInfo(setup.DbPath).Length, jitted.Item1, jitted.Item2, paused);
     }
 
     /// <summary>Prints completed samples to stderr every two seconds.</summary>
