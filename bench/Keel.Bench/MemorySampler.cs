@@ -77,8 +77,20 @@ internal sealed class MemorySampler : IAsyncDisposable
         }
     }
 
+    /// <summary>Bytes promoted and pause of each ephemeral GC seen while sampling (its index, promoted, pause).</summary>
+    public List<(long Index, long Promoted, TimeSpan Pause, int Generation)> EphemeralGcs { get; } = [];
+
     private void Sample()
     {
+        var info = GC.GetGCMemoryInfo(GCKind.Ephemeral);
+        lock (EphemeralGcs)
+        {
+            if (info.Index > 0 && (EphemeralGcs.Count == 0 || EphemeralGcs[^1].Index != info.Index))
+            {
+                EphemeralGcs.Add((info.Index, info.PromotedBytes, info.PauseDurations[0], info.Generation));
+            }
+        }
+
         Max(ref _peakWorkingSet, System.Environment.WorkingSet);
         Max(ref _peakHeap, GC.GetTotalMemory(false));
         Max(ref _peakCommitted, GC.GetGCMemoryInfo().TotalCommittedBytes);

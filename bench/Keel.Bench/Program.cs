@@ -195,6 +195,11 @@ namespace Keel.Bench
 
             Console.WriteLine($"JIT in the run:  {m.JitMethods} methods compiled, {m.JitTime.TotalMilliseconds:0} ms of compiler time (tiering; counted in harness CPU)");
             Console.WriteLine($"allocated:       {m.AllocatedBytes / 1048576.0:0.0} MB = {m.AllocatedBytes / 1024.0 / Math.Max(1, m.Ran):0.0} KB per sample; GCs gen0 {m.Gen0}, gen1 {m.Gen1}, gen2 {m.Gen2}; GC pauses {m.GcPause.TotalMilliseconds:0} ms ({m.GcPause / m.Wall:P1} of the wall time)");
+            if (m.EphemeralSeen > 0)
+            {
+                Console.WriteLine($"ephemeral GCs:   {m.EphemeralSeen} seen by the sampler: {m.EphemeralPromotedMb:0.0} MB promoted and {m.EphemeralPauseMs:0.0} ms paused each, on average");
+            }
+
             Console.WriteLine($"peak memory:     {Mb(m.PeakKernelBytes)} MB resident (kernel VmHWM{(m.PeakKernelReset ? ", over the run" : ", whole process lifetime")}); "
                 + $"sampled: working set {Mb(m.PeakWorkingSetBytes)} MB, GC heap {Mb(m.PeakGcHeapBytes)} MB, GC committed {Mb(m.PeakGcCommittedBytes)} MB");
             Console.WriteLine($"store:           {Mb(m.DbBytes)} MB database file");

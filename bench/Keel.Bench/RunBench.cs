@@ -32,7 +32,10 @@ internal sealed record RunMeasurement(
     long DbBytes,
     TimeSpan JitTime,
     long JitMethods,
-    TimeSpan GcPause);
+    TimeSpan GcPause,
+    double EphemeralPromotedMb,
+    double EphemeralPauseMs,
+    int EphemeralSeen);
 
 /// <summary>
 /// One run of the built-in <c>core</c> suite, exactly as <c>keel eval</c> wires it (store, response cache, model factory,
@@ -92,7 +95,9 @@ internal static class RunBench
         var calls = usage.Sum(u => u.ModelCalls);
         return new RunMeasurement(run.PlannedSamples, epochs, conditions, summary.Ran, summary.Errors, calls, clock.Elapsed, cpuUsed,
             allocatedBytes, gcs.Item1, gcs.Item2, gcs.Item3, kernelPeak, memory.PeakWasReset, memory.PeakWorkingSetBytes,
-            memory.PeakGcHeapBytes, memory.PeakGcCommittedBytes, new FileInfo(setup.DbPath).Length, jitted.Item1, jitted.Item2, paused);
+            memory.PeakGcHeapBytes, memory.PeakGcCommittedBytes, new FileInfo(setup.DbPath).Length, jitted.Item1, jitted.Item2, paused,
+            memory.EphemeralGcs.Count == 0 ? 0 : memory.EphemeralGcs.Average(g => g.Promoted) / 1048576.0,
+            memory.EphemeralGcs.Count == 0 ? 0 : memory.EphemeralGcs.Average(g => g.Pause.TotalMilliseconds), memory.EphemeralGcs.Count);
     }
 
     /// <summary>Prints completed samples to stderr every two seconds.</summary>
