@@ -179,6 +179,8 @@ namespace Keel.Bench
                 Console.WriteLine($"ratio:           {rate / ideal:0.000}");
             }
 
+            Console.WriteLine($"sample time:     {m.MeanSampleMs:0.0} ms mean from start to graded (before its store write); slots busy with samples "
+                + $"{m.MeanSampleMs * m.Ran / 1000 / (concurrency * seconds):P1} of concurrency x wall time");
             if (limit is { } rpm)
             {
                 var perSecond = rpm / 60.0;

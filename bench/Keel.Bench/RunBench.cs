@@ -35,7 +35,9 @@ internal sealed record RunMeasurement(
     TimeSpan GcPause,
     double EphemeralPromotedMb,
     double EphemeralPauseMs,
-    int EphemeralSeen);
+    int EphemeralSeen,
+    double MeanSampleMs,
+    double SampleSpanSeconds);
 
 /// <summary>
 /// One run of the built-in <c>core</c> suite, exactly as <c>keel eval</c> wires it (store, response cache, model factory,
@@ -93,11 +95,41 @@ internal static class RunBench
 
         var usage = await store.UsageAsync(run.Id, cancellationToken);
         var calls = usage.Sum(u => u.ModelCalls);
+        var (meanSample, spanSeconds) = SampleTimes(setup.DbPath, run.Id);
         return new RunMeasurement(run.PlannedSamples, epochs, conditions, summary.Ran, summary.Errors, calls, clock.Elapsed, cpuUsed,
             allocatedBytes, gcs.Item1, gcs.Item2, gcs.Item3, kernelPeak, memory.PeakWasReset, memory.PeakWorkingSetBytes,
             memory.PeakGcHeapBytes, memory.PeakGcCommittedBytes, new FileInfo(setup.DbPath).Length, jitted.Item1, jitted.Item2, paused,
             memory.EphemeralGcs.Count == 0 ? 0 : memory.EphemeralGcs.Average(g => g.Promoted) / 1048576.0,
-            memory.EphemeralGcs.Count == 0 ? 0 : memory.EphemeralGcs.Average(g => g.Pause.TotalMilliseconds), memory.EphemeralGcs.Count);
+            memory.EphemeralGcs.Count == 0 ? 0 : memory.EphemeralGcs.Average(g => g.Pause.TotalMilliseconds), memory.EphemeralGcs.Count, meanSample, spanSeconds);
+    }
+
+    /// <summary>
+    /// From the stored samples: the mean time from a sample's start to its finish (agent loop and grading; its store write
+    /// comes after), and the span from the first start to the last finish.
+    /// </summary>
+    private static (double MeanMs, double SpanSeconds) SampleTimes(string db, string runId)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT started_at, finished_at FROM samples WHERE run_id = $run";
+        cmd.Parameters.AddWithValue("$run", runId);
+        using var reader = cmd.ExecuteReader();
+        double total = 0;
+        var n = 0;
+        var first = DateTimeOffset.MaxValue;
+        var last = DateTimeOffset.MinValue;
+        while (reader.Read())
+        {
+            var started = DateTimeOffset.Parse(reader.GetString(0), System.Globalization.CultureInfo.InvariantCulture);
+            var finished = DateTimeOffset.Parse(reader.GetString(1), System.Globalization.CultureInfo.InvariantCulture);
+            total += (finished - started).TotalMilliseconds;
+            n++;
+            if (started < first) first = started;
+            if (finished > last) last = finished;
+        }
+
+        return n == 0 ? (0, 0) : (total / n, (last - first).TotalSeconds);
     }
 
     /// <summary>Prints completed samples to stderr every two seconds.</summary>
