@@ -69,6 +69,12 @@ internal static class Micro
                 using var response = await http.PostAsync(fake.OpenAiBaseUrl + "/chat/completions", new ByteArrayContent(body));
                 return await response.Content.ReadAsByteArrayAsync();
             });
+            using var raw = new HttpClient(new SocketsHttpHandler());
+            await Measure("  HTTP alone, no resilience handler", async () =>
+            {
+                using var response = await raw.PostAsync(fake.OpenAiBaseUrl + "/chat/completions", new ByteArrayContent(body));
+                return await response.Content.ReadAsByteArrayAsync();
+            });
             if (only is null || "in-flight".Contains(only, StringComparison.OrdinalIgnoreCase)) await InFlightAsync(temp);
         }
         finally

@@ -47,12 +47,13 @@ namespace Keel.Bench
             Common options:
               --warmup N      samples per warm-up round (default 2000; 0: no warm-up). Warm-up rounds run first, each on
                               its own store against the fake (a second one without the request limit for ratelimit), until a round JIT-compiles
-                              fewer than 50 methods (tiered compilation has settled) or --warmup-rounds (default 10)
+                              fewer than 50 methods (tiered compilation has settled) or --warmup-rounds (default 20)
               --in-process    run the fake in this process (default: a child process, so CPU and memory are the harness's)
               --no-cache      run without the response cache (keel eval --no-cache)
               --db PATH       store file (default: a temporary file, deleted afterwards)
               --progress      print progress to stderr every 2 s
               --repeat R      measure R runs one after another in this process (each on a new store)
+              --jit-report    list the methods JIT-compiled during the measured run (most often first)
 
             ratelimit: the fake admits --limit requests per minute, enforced as limit x window/60 per sliding --window
             seconds; the endpoint is configured with requests_per_minute = --limit.
@@ -76,12 +77,13 @@ namespace Keel.Bench
             var limit = mode == Mode.RateLimit ? args.Int("limit", 6000) : (int?)null;
             var window = mode == Mode.RateLimit ? args.Double("window", 10) : 60;
             var warmup = args.Int("warmup", 2000);
-            var warmupRounds = args.Int("warmup-rounds", 10);
+            var warmupRounds = args.Int("warmup-rounds", 20);
             var inProcess = args.Flag("in-process");
             var noCache = args.Flag("no-cache");
             var keepDb = args.OptionalString("db");
             var progress = args.Flag("progress");
             var repeat = args.Int("repeat", 1);
+            var jitReport = args.Flag("jit-report");
             args.RejectUnknown();
             if (samples < 1 || concurrency < 1 || latencyMs < 0 || warmup < 0 || limit is < 1 || window <= 0)
             {
@@ -117,7 +119,10 @@ namespace Keel.Bench
                     var before = await fake.StatsAsync();
                     var db = keepDb ?? Path.Combine(temp, $"bench-{i}.db");
                     if (File.Exists(db)) throw new ArgumentException($"{db} exists: the bench needs a new store (its response cache would answer the calls)");
+                    using var jit = jitReport ? new JitListener() : null;
+                    jit?.Start();
                     var m = await RunBench.RunAsync(fake.OpenAiBaseUrl, new RunSetup(samples, concurrency, limit, !noCache, db, progress), CancellationToken.None);
+                    foreach (var (name, count) in jit?.Stop().Take(40) ?? []) Console.WriteLine($"jitted {count,4}x   {name}");
                     var after = await fake.StatsAsync();
                     Print(mode, m, before, after, concurrency, latencyMs, limit);
                     failed += m.Errors;
