@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Keel.Environment;
 using Keel.Models;
@@ -17,26 +18,31 @@ public sealed record AgentResult(Transcript Transcript, string? Error);
 /// </summary>
 public sealed class AgentLoop(ToolCatalogue catalogue)
 {
+    /// <summary>What every sample of a scenario shares: its tools, their declarations and the text-mode prompt, built once.</summary>
+    private readonly ConditionalWeakTable<ScenarioSpec, PreparedSpec> _prepared = new();
+
     /// <summary>A loop over the built-in tools.</summary>
     public static AgentLoop Default { get; } = new(ToolCatalogue.Default);
 
     /// <summary>Runs the scenario against the model.</summary>
     public async Task<AgentResult> RunAsync(IChatClient client, ScenarioSpec spec, AgentOptions options, CancellationToken cancellationToken)
     {
-        var executor = new ToolExecutor(new World(spec.World), spec.Tools, catalogue);
-        var tools = executor.Definitions.ToList();
-        var systemPrompt = options.Mode == ActionMode.Text ? spec.SystemPrompt + TextActions.Instructions(tools) : spec.SystemPrompt;
+        var prepared = Prepare(spec);
+        var tools = prepared.Tools;
+        // The world and executor are built at the first tool call: a sample that makes none never needs them.
+        ToolExecutor? executor = null;
+        var systemPrompt = options.Mode == ActionMode.Text ? prepared.TextSystemPrompt : spec.SystemPrompt;
         var chat = new List<ChatMessage> { new(ChatRole.System, systemPrompt), new(ChatRole.User, spec.Kickoff) };
         var transcript = new List<TranscriptMessage> { new(0, "system", systemPrompt), new(1, "user", spec.Kickoff) };
         var chatOptions = new ChatOptions();
         if (options.Mode == ActionMode.Native && tools.Count > 0)
         {
-            chatOptions.Tools = tools.Select(t => t.Declaration()).ToList();
+            chatOptions.Tools = [.. prepared.Declarations];
             chatOptions.ToolMode = ChatToolMode.Auto;
         }
 
         var usage = TokenUsage.Zero;
-        Transcript Finish(StopReason reason) => new(transcript, executor.Events.ToList(), reason, usage);
+        Transcript Finish(StopReason reason) => new(transcript, executor is null ? [] : executor.Events.ToList(), reason, usage);
 
         for (var turn = 1; turn <= options.MaxTurns; turn++)
         {
@@ -70,6 +76,7 @@ public sealed class AgentLoop(ToolCatalogue catalogue)
 
             if (calls.Count == 0) return new AgentResult(Finish(StopReason.Completed), null);
 
+            executor ??= new ToolExecutor(new World(spec.World), spec.Tools, catalogue);
             var events = calls.Select(call => executor.Execute(call, assistantIndex)).ToList();
             if (options.Mode == ActionMode.Native)
             {
@@ -92,24 +99,42 @@ public sealed class AgentLoop(ToolCatalogue catalogue)
         return new AgentResult(Finish(StopReason.MaxTurns), null);
     }
 
+    private PreparedSpec Prepare(ScenarioSpec spec)
+    {
+        if (_prepared.TryGetValue(spec, out var prepared)) return prepared;
+        // Throws for a tool the catalogue does not have, as building the executor always did.
+        var tools = new ToolExecutor(new World(spec.World), spec.Tools, catalogue).Definitions.ToList();
+        prepared = new PreparedSpec(tools, tools.Select(t => t.Declaration()).ToArray(), new Lazy<string>(() => spec.SystemPrompt + TextActions.Instructions(tools)));
+        return _prepared.GetValue(spec, _ => prepared);
+    }
+
+    /// <summary>A scenario's tools (in the executor's order), their declarations (immutable, shared by every call), and its text-mode system prompt.</summary>
+    private sealed record PreparedSpec(IReadOnlyList<ToolDefinition> Tools, AITool[] Declarations, Lazy<string> TextPrompt)
+    {
+        public string TextSystemPrompt => TextPrompt.Value;
+    }
+
     private static List<ToolCallRecord> RecordNativeTurn(ChatResponse response, List<ChatMessage> chat, List<TranscriptMessage> transcript)
     {
         var text = new StringBuilder();
         var reasoning = new StringBuilder();
         var calls = new List<ToolCallRecord>();
-        foreach (var content in response.Messages.SelectMany(m => m.Contents))
+        foreach (var message in response.Messages)
         {
-            switch (content)
+            foreach (var content in message.Contents)
             {
-                case TextReasoningContent r:
-                    reasoning.Append(r.Text);
-                    break;
-                case TextContent t:
-                    text.Append(t.Text);
-                    break;
-                case FunctionCallContent call:
-                    calls.Add(new ToolCallRecord(call.CallId, call.Name, ToolExecutor.ToJson(call.Arguments), call.Exception?.Message));
-                    break;
+                switch (content)
+                {
+                    case TextReasoningContent r:
+                        reasoning.Append(r.Text);
+                        break;
+                    case TextContent t:
+                        text.Append(t.Text);
+                        break;
+                    case FunctionCallContent call:
+                        calls.Add(new ToolCallRecord(call.CallId, call.Name, ToolExecutor.ToJson(call.Arguments), call.Exception?.Message));
+                        break;
+                }
             }
         }
 
@@ -149,7 +174,8 @@ public sealed class AgentLoop(ToolCatalogue catalogue)
 
     private static IReadOnlyList<string>? Flags(ChatResponse response, bool empty)
     {
-        var flags = new List<string>();
+        if (!empty && response.FinishReason != ChatFinishReason.Length) return null;
+        var flags = new List<string>(2);
         if (response.FinishReason == ChatFinishReason.Length) flags.Add("truncated");
         if (empty) flags.Add("empty");
         return flags.Count > 0 ? flags : null;

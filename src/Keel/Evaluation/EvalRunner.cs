@@ -50,21 +50,105 @@ public sealed class EvalRunner(KeelStore store, AgentLoop agentLoop)
         var budget = new Budget(options.MaxCost, options.MaxCost is null ? 0 : await store.SpentAsync(run.Id, cancellationToken).ConfigureAwait(false));
         progress?.Report(new RunProgress(completed, plan.Samples.Count, 0));
 
-        await Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Concurrency), CancellationToken = cancellationToken },
-            async (sample, ct) =>
-            {
-                if (budget.Exhausted) return;
-                var result = await RunSampleAsync(run, sample.Key, sample.Condition, byModel[sample.Key.Model], graders[sample.Condition.Family], ct).ConfigureAwait(false);
-                result = result with { CostUsd = prices.GetValueOrDefault(sample.Key.Model)?.Cost(result.Transcript.Usage) };
-                await store.SaveSampleAsync(run.Id, result, ct).ConfigureAwait(false);
-                budget.Spend(result.CostUsd ?? 0);
-                Interlocked.Increment(ref ran);
-                var errorCount = result.Status == SampleStatus.Error ? Interlocked.Increment(ref errors) : Volatile.Read(ref errors);
-                var count = result.Status == SampleStatus.Done ? Interlocked.Increment(ref completed) : Volatile.Read(ref completed);
-                progress?.Report(new RunProgress(count, plan.Samples.Count, errorCount));
-            }).ConfigureAwait(false);
+        // A sample's slot is free once its result is handed to the store: the next sample's model calls need not wait
+        // for the commit. The sample counts as run (and is reported) only when its commit completes; RunAsync returns
+        // only after every handed-over sample is committed (or dropped by cancellation), and a failed commit stops the run.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var saves = new PendingSaves(Math.Max(1, options.Concurrency), stop);
+        try
+        {
+            await Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Concurrency), CancellationToken = stop.Token },
+                async (sample, ct) =>
+                {
+                    if (budget.Exhausted) return;
+                    var result = await RunSampleAsync(run, sample.Key, sample.Condition, byModel[sample.Key.Model], graders[sample.Condition.Family], ct).ConfigureAwait(false);
+                    result = result with { CostUsd = prices.GetValueOrDefault(sample.Key.Model)?.Cost(result.Transcript.Usage) };
+                    budget.Spend(result.CostUsd ?? 0);
+                    await saves.WaitForRoomAsync(ct).ConfigureAwait(false);
+                    // The run's token, not the loop's: the loop may end its own before the store has taken the write up.
+                    saves.Track(store.SaveSampleAsync(run.Id, result, stop.Token), () =>
+                    {
+                        Interlocked.Increment(ref ran);
+                        var errorCount = result.Status == SampleStatus.Error ? Interlocked.Increment(ref errors) : Volatile.Read(ref errors);
+                        var count = result.Status == SampleStatus.Done ? Interlocked.Increment(ref completed) : Volatile.Read(ref completed);
+                        progress?.Report(new RunProgress(count, plan.Samples.Count, errorCount));
+                    });
+                }).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (saves.Failure is not null && !cancellationToken.IsCancellationRequested)
+        {
+            // A commit failed and stopped the run: its exception is thrown below.
+        }
+        finally
+        {
+            await saves.DrainAsync().ConfigureAwait(false);
+        }
 
+        saves.ThrowIfFailed(cancellationToken);
         return new RunSummary(plan.Samples.Count, plan.Samples.Count - todo.Count, ran, errors, budget.Exhausted && ran < todo.Count);
+    }
+
+    /// <summary>
+    /// Store writes handed over but not yet committed: at most <c>limit</c> at once; each runs its completion once
+    /// committed; the first failure cancels <c>stop</c> and is kept to be thrown.
+    /// </summary>
+    private sealed class PendingSaves(int limit, CancellationTokenSource stop)
+    {
+        private readonly SemaphoreSlim _room = new(limit, limit);
+        private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _pending = 1; // the run itself, until DrainAsync
+        private int _cancelled;
+        private Exception? _failure;
+
+        public Exception? Failure => Volatile.Read(ref _failure);
+
+        public Task WaitForRoomAsync(CancellationToken cancellationToken) => _room.WaitAsync(cancellationToken);
+
+        public void Track(Task save, Action committed)
+        {
+            Interlocked.Increment(ref _pending);
+            save.ContinueWith(static (t, state) =>
+            {
+                var (self, committed) = ((PendingSaves, Action))state!;
+                try
+                {
+                    if (t.IsCompletedSuccessfully) committed();
+                    else if (t.IsCanceled) Interlocked.Exchange(ref self._cancelled, 1);
+                    else self.Fail(t.Exception!.InnerException ?? t.Exception);
+                }
+                catch (Exception ex)
+                {
+                    self.Fail(ex);
+                }
+                finally
+                {
+                    self._room.Release();
+                    self.Done();
+                }
+            }, (this, committed), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        public Task DrainAsync()
+        {
+            Done();
+            return _drained.Task;
+        }
+
+        public void ThrowIfFailed(CancellationToken cancellationToken)
+        {
+            if (Failure is { } failure) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            if (Volatile.Read(ref _cancelled) == 1) throw new OperationCanceledException(cancellationToken);
+        }
+
+        private void Fail(Exception ex)
+        {
+            if (Interlocked.CompareExchange(ref _failure, ex, null) is null) stop.Cancel();
+        }
+
+        private void Done()
+        {
+            if (Interlocked.Decrement(ref _pending) == 0) _drained.TrySetResult();
+        }
     }
 
     /// <summary>Spending against --max-cost, shared by the concurrent samples.</summary>

@@ -9,10 +9,13 @@ namespace Keel.Store;
 
 /// <summary>
 /// The embedded SQLite store: runs, samples, transcripts and verdicts. Each finished sample is written
-/// in one transaction, so a run killed at any moment keeps every finished sample and nothing half-written.
-/// Safe to call from many tasks: writes are serialized on one connection.
+/// whole inside one transaction, so a run killed at any moment keeps every finished sample and nothing half-written.
+/// Safe to call from many tasks: statements are serialized on one connection. Finished samples and response-cache
+/// entries go through a background writer that commits whatever has queued up in one transaction (group commit);
+/// <see cref="SaveSampleAsync"/> and <see cref="SetAsync"/> return only once their write is committed.
+/// Response-cache lookups read on a second connection, so they never wait behind writes (WAL readers do not block).
 /// </summary>
-public sealed class KeelStore : IAsyncDisposable, IDisposable, Keel.Models.IResponseCache, Keel.Models.Batch.IBatchStore
+public sealed partial class KeelStore : IAsyncDisposable, IDisposable, Keel.Models.IResponseCache, Keel.Models.Batch.IBatchStore
 {
     private const int SchemaVersion = 1;
     private readonly SqliteConnection _connection;
@@ -22,6 +25,7 @@ public sealed class KeelStore : IAsyncDisposable, IDisposable, Keel.Models.IResp
     {
         _connection = connection;
         Path = path;
+        _writer = new Writer(this);
     }
 
     /// <summary>The database file.</summary>
@@ -34,7 +38,7 @@ public sealed class KeelStore : IAsyncDisposable, IDisposable, Keel.Models.IResp
         if (System.IO.Path.GetDirectoryName(full) is { } dir) Directory.CreateDirectory(dir);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = full, Pooling = false }.ToString());
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var store = new KeelStore(connection, full);
+        var store = new KeelStore(connection, full) { _cacheReader = new CacheReader(full) };
         await store.ExecuteAsync(StoreSchema.Sql, cancellationToken).ConfigureAwait(false);
         var version = await store.ScalarAsync<long?>("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'", cancellationToken).ConfigureAwait(false);
         if (version is null)
@@ -97,61 +101,15 @@ public sealed class KeelStore : IAsyncDisposable, IDisposable, Keel.Models.IResp
             return (IReadOnlySet<SampleKey>)keys;
         }, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Writes one finished sample (status, transcript, verdicts) in a single transaction, replacing an earlier attempt.</summary>
-    public async Task SaveSampleAsync(string runId, SampleResult result, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Writes one finished sample (status, transcript, verdicts), replacing an earlier attempt, and returns once it is
+    /// committed. The sample's rows are written together inside one transaction (which may also carry other samples):
+    /// it is stored whole or not at all. Cancelling before the writer has taken it up stores nothing and throws.
+    /// </summary>
+    public Task SaveSampleAsync(string runId, SampleResult result, CancellationToken cancellationToken = default)
     {
-        var transcriptJson = TranscriptJson.Serialize(result.Transcript);
-        await WithGateAsync(async () =>
-        {
-            await using var tx = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            var key = new (string, object?)[] { ("$run", runId), ("$model", result.Key.Model), ("$condition", result.Key.ConditionId), ("$epoch", result.Key.Epoch) };
-            await using (var cmd = Command("""
-                INSERT OR REPLACE INTO samples(run_id, model, condition_id, epoch, scenario_id, family, split, status, error, stop_reason,
-                    input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, model_calls, cache_hits, cost_usd, started_at, finished_at)
-                VALUES ($run, $model, $condition, $epoch, $scenario, $family, $split, $status, $error, $stop, $in, $out,
-                    $cacheRead, $cacheWrite, $calls, $hits, $cost, $started, $finished)
-                """, [.. key, ("$scenario", result.ScenarioId), ("$family", result.Family), ("$split", result.Split),
-                    ("$cacheRead", result.Transcript.Usage.CacheReadTokens), ("$cacheWrite", result.Transcript.Usage.CacheWriteTokens),
-                    ("$calls", result.Transcript.Messages.Count(m => m.Role == "assistant")),
-                    ("$hits", result.Transcript.Messages.Count(m => m.Flags?.Contains("cache_hit") == true)),
-                    ("$cost", result.CostUsd is { } c ? (double)c : null),
-                    ("$status", result.Status == SampleStatus.Done ? "done" : "error"), ("$error", result.Error),
-                    ("$stop", JsonNamingPolicy.SnakeCaseLower.ConvertName(result.Transcript.StopReason.ToString())),
-                    ("$in", result.Transcript.Usage.InputTokens), ("$out", result.Transcript.Usage.OutputTokens),
-                    ("$started", result.StartedAt.ToString("O")), ("$finished", result.FinishedAt.ToString("O"))]))
-            {
-                cmd.Transaction = tx;
-                await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            await using (var cmd = Command("INSERT OR REPLACE INTO transcripts(run_id, model, condition_id, epoch, json) VALUES ($run, $model, $condition, $epoch, $json)",
-                [.. key, ("$json", transcriptJson)]))
-            {
-                cmd.Transaction = tx;
-                await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            await using (var cmd = Command("DELETE FROM verdicts WHERE run_id = $run AND model = $model AND condition_id = $condition AND epoch = $epoch", key))
-            {
-                cmd.Transaction = tx;
-                await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            foreach (var v in result.Verdicts)
-            {
-                await using var cmd = Command("""
-                    INSERT INTO verdicts(run_id, model, condition_id, epoch, grader_id, grader_version, behaviour, harmful, reason, evidence_json)
-                    VALUES ($run, $model, $condition, $epoch, $grader, $graderVersion, $behaviour, $harmful, $reason, $evidence)
-                    """, [.. key, ("$grader", v.GraderId), ("$graderVersion", v.GraderVersion), ("$behaviour", v.Behaviour),
-                        ("$harmful", v.Harmful is { } h ? (h ? 1 : 0) : null), ("$reason", v.Reason),
-                        ("$evidence", JsonSerializer.Serialize(v.Evidence, TranscriptJson.Options))]);
-                cmd.Transaction = tx;
-                await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            // Not cancellable: once the sample is written it must commit whole.
-            await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-        }, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        return _writer.EnqueueAsync(new SampleWrite(runId, result), cancellationToken);
     }
 
     /// <summary>
@@ -212,21 +170,18 @@ public sealed class KeelStore : IAsyncDisposable, IDisposable, Keel.Models.IResp
         }, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public async ValueTask<string?> GetAsync(string key, CancellationToken cancellationToken) =>
-        await WithGateAsync(async () =>
-        {
-            await using var cmd = Command("SELECT response_json FROM response_cache WHERE key = $key", ("$key", key));
-            return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
-        }, cancellationToken).ConfigureAwait(false);
+    public ValueTask<string?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(_reader.CachedResponse(key));
+    }
 
     /// <inheritdoc />
-    public async ValueTask SetAsync(string key, string model, string responseJson, CancellationToken cancellationToken) =>
-        await WithGateAsync(async () =>
-        {
-            await using var cmd = Command("INSERT OR REPLACE INTO response_cache(key, model, response_json, created_at) VALUES ($key, $model, $json, $at)",
-                ("$key", key), ("$model", model), ("$json", responseJson), ("$at", DateTimeOffset.UtcNow.ToString("O")));
-            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }, cancellationToken).ConfigureAwait(false);
+    public ValueTask SetAsync(string key, string model, string responseJson, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return new ValueTask(_writer.EnqueueAsync(new CacheWrite(key, model, responseJson, DateTimeOffset.UtcNow.ToString("O")), cancellationToken));
+    }
 
     /// <inheritdoc />
     public async ValueTask AddBatchAsync(string model, string batchId, IReadOnlyList<(string Key, string CustomId)> requests, CancellationToken cancellationToken) =>
@@ -339,6 +294,8 @@ public sealed class KeelStore : IAsyncDisposable, IDisposable, Keel.Models.IResp
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        _reader.Dispose();
         await _connection.DisposeAsync().ConfigureAwait(false);
         _gate.Dispose();
     }
@@ -346,6 +303,8 @@ public sealed class KeelStore : IAsyncDisposable, IDisposable, Keel.Models.IResp
     /// <inheritdoc />
     public void Dispose()
     {
+        _writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _reader.Dispose();
         _connection.Dispose();
         _gate.Dispose();
     }

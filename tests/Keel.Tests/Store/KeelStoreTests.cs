@@ -94,4 +94,79 @@ public class KeelStoreTests
         var ex = await Assert.ThrowsAsync<InvalidDataException>(() => KeelStore.OpenAsync(path, Ct));
         Assert.Contains("newer Keel", ex.Message);
     }
+
+    [Fact]
+    public async Task Samples_saved_concurrently_are_all_stored_whole()
+    {
+        using var temp = new TempDir();
+        await using var store = await KeelStore.OpenAsync(temp.File("k.db"), Ct);
+        var run = NewRun();
+        await store.CreateRunAsync(run, Ct);
+        var keys = Enumerable.Range(1, 300).Select(i => new SampleKey("reference/aligned", "bm/replacement", i)).ToList();
+
+        await Task.WhenAll(keys.Select(k => Task.Run(() => store.SaveSampleAsync(run.Id, Result(k, SampleStatus.Done, k.Epoch % 2 == 0), Ct), Ct)));
+
+        Assert.Equal(keys.ToHashSet(), (await store.DoneSampleKeysAsync(run.Id, Ct)).ToHashSet());
+        var outcomes = await store.OutcomesAsync(run.Id, Ct);
+        Assert.Equal(300, outcomes.Count);
+        Assert.Equal(150, outcomes.Count(o => o.Harmful == true));
+        foreach (var k in keys) Assert.NotNull(await store.TranscriptAsync(run.Id, k, Ct));
+    }
+
+    [Fact]
+    public async Task A_sample_that_cannot_be_written_fails_alone_and_leaves_nothing_behind()
+    {
+        using var temp = new TempDir();
+        await using var store = await KeelStore.OpenAsync(temp.File("k.db"), Ct);
+        var run = NewRun();
+        await store.CreateRunAsync(run, Ct);
+        var bad = new SampleKey("reference/aligned", "bm/replacement", 1000);
+        var good = Result(bad, SampleStatus.Done, true);
+        // Two verdicts from one grader break the verdicts table's primary key.
+        var broken = good with { Verdicts = [good.Verdicts[0], good.Verdicts[0]] };
+        var keys = Enumerable.Range(1, 50).Select(i => new SampleKey("reference/aligned", "bm/replacement", i)).ToList();
+
+        var saves = keys.Select(k => store.SaveSampleAsync(run.Id, Result(k, SampleStatus.Done, false), Ct)).ToList();
+        var failing = store.SaveSampleAsync(run.Id, broken, Ct);
+        saves.AddRange(keys.Select(k => store.SaveSampleAsync(run.Id, Result(k with { Epoch = k.Epoch + 50 }, SampleStatus.Done, false), Ct)));
+
+        await Assert.ThrowsAsync<SqliteException>(() => failing);
+        await Task.WhenAll(saves);
+        var done = await store.DoneSampleKeysAsync(run.Id, Ct);
+        Assert.Equal(100, done.Count);
+        Assert.DoesNotContain(bad, done);
+        Assert.Null(await store.TranscriptAsync(run.Id, bad, Ct));
+    }
+
+    [Fact]
+    public async Task A_save_cancelled_before_it_is_written_stores_nothing()
+    {
+        using var temp = new TempDir();
+        await using var store = await KeelStore.OpenAsync(temp.File("k.db"), Ct);
+        var run = NewRun();
+        await store.CreateRunAsync(run, Ct);
+        var key = new SampleKey("reference/aligned", "bm/replacement", 1);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.SaveSampleAsync(run.Id, Result(key, SampleStatus.Done, true), new CancellationToken(true)));
+
+        Assert.Empty(await store.DoneSampleKeysAsync(run.Id, Ct));
+    }
+
+    [Fact]
+    public async Task A_cached_response_is_read_back_once_set_and_survives_reopening()
+    {
+        using var temp = new TempDir();
+        var path = temp.File("k.db");
+        await using (var store = await KeelStore.OpenAsync(path, Ct))
+        {
+            Assert.Null(await store.GetAsync("k1", Ct));
+            await store.SetAsync("k1", "m", "{\"a\":1}", Ct);
+            Assert.Equal("{\"a\":1}", await store.GetAsync("k1", Ct));
+            await store.SetAsync("k1", "m", "{\"a\":2}", Ct);
+            Assert.Equal("{\"a\":2}", await store.GetAsync("k1", Ct));
+        }
+
+        await using var reopened = await KeelStore.OpenAsync(path, Ct);
+        Assert.Equal("{\"a\":2}", await reopened.GetAsync("k1", Ct));
+    }
 }

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using Keel.Agents;
+using Keel.Evaluation;
+using Keel.Models;
+using Keel.Store;
+using Keel.Suites;
+
+namespace Keel.Bench;
+
+/// <summary>How one measured run is set up.</summary>
+internal sealed record RunSetup(int Samples, int Concurrency, int? RequestsPerMinute, bool ResponseCache, string DbPath, bool Progress);
+
+/// <summary>What one measured run did and used.</summary>
+internal sealed record RunMeasurement(
+    int Planned,
+    int Epochs,
+    int Conditions,
+    int Ran,
+    int Errors,
+    long ModelCalls,
+    TimeSpan Wall,
+    TimeSpan Cpu,
+    long AllocatedBytes,
+    int Gen0,
+    int Gen1,
+    int Gen2,
+    long PeakKernelBytes,
+    bool PeakKernelReset,
+    long PeakWorkingSetBytes,
+    long PeakGcHeapBytes,
+    long PeakGcCommittedBytes,
+    long DbBytes,
+    TimeSpan JitTime,
+    long JitMethods,
+    TimeSpan GcPause,
+    double EphemeralPromotedMb,
+    double EphemeralPauseMs,
+    int EphemeralSeen,
+    double MeanSampleMs,
+    double SampleSpanSeconds);
+
+/// <summary>
+/// One run of the built-in <c>core</c> suite, exactly as <c>keel eval</c> wires it (store, response cache, model factory,
+/// <see cref="EvalRunner"/>), against an <c>openai-compatible</c> endpoint at the fake's URL; measured around
+/// <see cref="EvalRunner.RunAsync"/> only.
+/// </summary>
+internal static class RunBench
+{
+    public const string ModelSpec = "openai-compatible/fake";
+
+    public static async Task<RunMeasurement> RunAsync(string openAiBaseUrl, RunSetup setup, CancellationToken cancellationToken)
+    {
+        var suite = SuiteResolver.Resolve("core");
+        var conditions = suite.Conditions.Count;
+        var epochs = Math.Max(1, (setup.Samples + conditions - 1) / conditions);
+        var endpoint = new EndpointConfig(ModelSpec, BaseUrl: openAiBaseUrl, RequestsPerMinute: setup.RequestsPerMinute);
+        var config = new EvalConfig("core", [ModelSpec], epochs, Seed: 1, new AgentOptions(), [endpoint]);
+        var run = RunFactory.Create(config, suite);
+
+        await using var store = await KeelStore.OpenAsync(setup.DbPath, cancellationToken);
+        await store.CreateRunAsync(run, cancellationToken);
+        using var model = new ModelFactory(_ => null).Create(endpoint, new ModelRunSettings(setup.Concurrency),
+            setup.ResponseCache ? store : null, store);
+        var runner = new EvalRunner(store, AgentLoop.Default);
+
+        var progress = setup.Progress ? new Ticker(run.PlannedSamples) : null;
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        using var self = Process.GetCurrentProcess();
+        var (g0, g1, g2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var gcPause = GC.GetTotalPauseDuration();
+        var jitTime = System.Runtime.JitInfo.GetCompilationTime();
+        var jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var memory = MemorySampler.Start();
+        self.Refresh();
+        var cpu = self.TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        RunSummary summary;
+        await using (memory)
+        {
+            summary = await runner.RunAsync(run, suite, [model], new RunOptions(setup.Concurrency), progress, cancellationToken);
+            clock.Stop();
+            self.Refresh();
+        }
+
+        var cpuUsed = self.TotalProcessorTime - cpu;
+        var allocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        var paused = GC.GetTotalPauseDuration() - gcPause;
+        var gcs = (GC.CollectionCount(0) - g0, GC.CollectionCount(1) - g1, GC.CollectionCount(2) - g2);
+        var kernelPeak = MemorySampler.KernelPeakBytes;
+        var jitted = (System.Runtime.JitInfo.GetCompilationTime() - jitTime, System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods);
+        progress?.Dispose();
+
+        var usage = await store.UsageAsync(run.Id, cancellationToken);
+        var calls = usage.Sum(u => u.ModelCalls);
+        var (meanSample, spanSeconds) = SampleTimes(setup.DbPath, run.Id);
+        return new RunMeasurement(run.PlannedSamples, epochs, conditions, summary.Ran, summary.Errors, calls, clock.Elapsed, cpuUsed,
+            allocatedBytes, gcs.Item1, gcs.Item2, gcs.Item3, kernelPeak, memory.PeakWasReset, memory.PeakWorkingSetBytes,
+            memory.PeakGcHeapBytes, memory.PeakGcCommittedBytes, new FileInfo(setup.DbPath).Length, jitted.Item1, jitted.Item2, paused,
+            memory.EphemeralGcs.Count == 0 ? 0 : memory.EphemeralGcs.Average(g => g.Promoted) / 1048576.0,
+            memory.EphemeralGcs.Count == 0 ? 0 : memory.EphemeralGcs.Average(g => g.Pause.TotalMilliseconds), memory.EphemeralGcs.Count, meanSample, spanSeconds);
+    }
+
+    /// <summary>
+    /// From the stored samples: the mean time from a sample's start to its finish (agent loop and grading; its store write
+    /// comes after), and the span from the first start to the last finish.
+    /// </summary>
+    private static (double MeanMs, double SpanSeconds) SampleTimes(string db, string runId)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT started_at, finished_at FROM samples WHERE run_id = $run";
+        cmd.Parameters.AddWithValue("$run", runId);
+        using var reader = cmd.ExecuteReader();
+        double total = 0;
+        var n = 0;
+        var first = DateTimeOffset.MaxValue;
+        var last = DateTimeOffset.MinValue;
+        while (reader.Read())
+        {
+            var started = DateTimeOffset.Parse(reader.GetString(0), System.Globalization.CultureInfo.InvariantCulture);
+            var finished = DateTimeOffset.Parse(reader.GetString(1), System.Globalization.CultureInfo.InvariantCulture);
+            total += (finished - started).TotalMilliseconds;
+            n++;
+            if (started < first) first = started;
+            if (finished > last) last = finished;
+        }
+
+        return n == 0 ? (0, 0) : (total / n, (last - first).TotalSeconds);
+    }
+
+    /// <summary>Prints completed samples to stderr every two seconds.</summary>
+    private sealed class Ticker : IProgress<RunProgress>, IDisposable
+    {
+        private readonly Timer _timer;
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private int _completed;
+        private int _errors;
+
+        public Ticker(int planned) =>
+            _timer = new Timer(_ => Console.Error.WriteLine($"  {_clock.Elapsed.TotalSeconds,6:0.0} s  {Volatile.Read(ref _completed)}/{planned} done, {Volatile.Read(ref _errors)} errors"),
+                null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
+
+        public void Report(RunProgress value)
+        {
+            Volatile.Write(ref _completed, value.Completed);
+            Volatile.Write(ref _errors, value.Errors);
+        }
+
+        public void Dispose() => _timer.Dispose();
+    }
+}

@@ -1,0 +1,349 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Keel.Evaluation;
+using Keel.Transcripts;
+using Microsoft.Data.Sqlite;
+
+namespace Keel.Store;
+
+/// <summary>The group-commit writer and the response-cache reader.</summary>
+public sealed partial class KeelStore
+{
+    /// <summary>At most this many writes go into one transaction.</summary>
+    private const int MaxBatch = 256;
+
+    private readonly Writer _writer;
+    private CacheReader? _cacheReader;
+
+    private CacheReader _reader => _cacheReader ?? throw new InvalidOperationException("store not open");
+
+    /// <summary>A write waiting for the writer: queued, then taken into a transaction, or cancelled while still queued.</summary>
+    private abstract class WriteItem
+    {
+        private const int Queued = 0;
+        private const int Taken = 1;
+        private const int Cancelled = 2;
+        private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private CancellationTokenRegistration _registration;
+        private int _state;
+
+        public Task Done => _done.Task;
+
+        /// <summary>Cancelling the token before the writer takes the item up drops it; afterwards it is written regardless.</summary>
+        public void Watch(CancellationToken cancellationToken)
+        {
+            if (!cancellationToken.CanBeCanceled) return;
+            _registration = cancellationToken.UnsafeRegister(static (state, token) =>
+            {
+                var item = (WriteItem)state!;
+                if (Interlocked.CompareExchange(ref item._state, Cancelled, Queued) == Queued) item._done.TrySetCanceled(token);
+            }, this);
+        }
+
+        /// <summary>Claims the item for a transaction; false when it was cancelled first.</summary>
+        public bool TryTake()
+        {
+            if (Interlocked.CompareExchange(ref _state, Taken, Queued) == Queued) return true;
+            _registration.Dispose();
+            return false;
+        }
+
+        public void Complete(Exception? error)
+        {
+            _registration.Dispose();
+            if (error is null) _done.TrySetResult();
+            else _done.TrySetException(error);
+        }
+
+        /// <summary>Runs the item's statements inside the open transaction.</summary>
+        public abstract void Write(Statements statements);
+    }
+
+    /// <summary>A finished sample, its values taken (and its transcript serialized) on the caller's thread.</summary>
+    private sealed class SampleWrite : WriteItem
+    {
+        private readonly object?[] _key;
+        private readonly object?[] _sample;
+        private readonly string _transcriptJson;
+        private readonly object?[][] _verdicts;
+
+        public SampleWrite(string runId, SampleResult result)
+        {
+            var t = result.Transcript;
+            var calls = 0;
+            var hits = 0;
+            foreach (var m in t.Messages)
+            {
+                if (m.Role == "assistant") calls++;
+                if (m.Flags?.Contains("cache_hit") == true) hits++;
+            }
+
+            _key = [runId, result.Key.Model, result.Key.ConditionId, result.Key.Epoch];
+            _sample =
+            [
+                .. _key, result.ScenarioId, result.Family, result.Split, result.Status == SampleStatus.Done ? "done" : "error", result.Error,
+                JsonNamingPolicy.SnakeCaseLower.ConvertName(t.StopReason.ToString()), t.Usage.InputTokens, t.Usage.OutputTokens,
+                t.Usage.CacheReadTokens, t.Usage.CacheWriteTokens, calls, hits, result.CostUsd is { } c ? (double)c : null,
+                result.StartedAt.ToString("O"), result.FinishedAt.ToString("O"),
+            ];
+            _transcriptJson = TranscriptJson.Serialize(t);
+            _verdicts = result.Verdicts.Select(v => (object?[])
+            [
+                .. _key, v.GraderId, v.GraderVersion, v.Behaviour, v.Harmful is { } h ? (h ? 1 : 0) : null, v.Reason,
+                JsonSerializer.Serialize(v.Evidence, TranscriptJson.Options),
+            ]).ToArray();
+        }
+
+        public override void Write(Statements statements)
+        {
+            statements.InsertSample.Run(_sample);
+            statements.InsertTranscript.Run([.. _key, _transcriptJson]);
+            statements.DeleteVerdicts.Run(_key);
+            foreach (var v in _verdicts) statements.InsertVerdict.Run(v);
+        }
+    }
+
+    /// <summary>A response-cache entry.</summary>
+    private sealed class CacheWrite(string key, string model, string responseJson, string createdAt) : WriteItem
+    {
+        public override void Write(Statements statements) => statements.SetCache.Run([key, model, responseJson, createdAt]);
+    }
+
+    /// <summary>The writer's statements, prepared once on the main connection and reused for every write.</summary>
+    private sealed class Statements(SqliteConnection connection) : IDisposable
+    {
+        public Prepared InsertSample { get; } = new(connection, """
+            INSERT OR REPLACE INTO samples(run_id, model, condition_id, epoch, scenario_id, family, split, status, error, stop_reason,
+                input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, model_calls, cache_hits, cost_usd, started_at, finished_at)
+            VALUES ($run, $model, $condition, $epoch, $scenario, $family, $split, $status, $error, $stop, $in, $out,
+                $cacheRead, $cacheWrite, $calls, $hits, $cost, $started, $finished)
+            """, "$run", "$model", "$condition", "$epoch", "$scenario", "$family", "$split", "$status", "$error", "$stop", "$in", "$out",
+            "$cacheRead", "$cacheWrite", "$calls", "$hits", "$cost", "$started", "$finished");
+
+        public Prepared InsertTranscript { get; } = new(connection,
+            "INSERT OR REPLACE INTO transcripts(run_id, model, condition_id, epoch, json) VALUES ($run, $model, $condition, $epoch, $json)",
+            "$run", "$model", "$condition", "$epoch", "$json");
+
+        public Prepared DeleteVerdicts { get; } = new(connection,
+            "DELETE FROM verdicts WHERE run_id = $run AND model = $model AND condition_id = $condition AND epoch = $epoch",
+            "$run", "$model", "$condition", "$epoch");
+
+        public Prepared InsertVerdict { get; } = new(connection, """
+            INSERT INTO verdicts(run_id, model, condition_id, epoch, grader_id, grader_version, behaviour, harmful, reason, evidence_json)
+            VALUES ($run, $model, $condition, $epoch, $grader, $graderVersion, $behaviour, $harmful, $reason, $evidence)
+            """, "$run", "$model", "$condition", "$epoch", "$grader", "$graderVersion", "$behaviour", "$harmful", "$reason", "$evidence");
+
+        public Prepared SetCache { get; } = new(connection,
+            "INSERT OR REPLACE INTO response_cache(key, model, response_json, created_at) VALUES ($key, $model, $json, $at)",
+            "$key", "$model", "$json", "$at");
+
+        public void Enlist(SqliteTransaction? transaction)
+        {
+            InsertSample.Transaction = transaction;
+            InsertTranscript.Transaction = transaction;
+            DeleteVerdicts.Transaction = transaction;
+            InsertVerdict.Transaction = transaction;
+            SetCache.Transaction = transaction;
+        }
+
+        public void Dispose()
+        {
+            InsertSample.Dispose();
+            InsertTranscript.Dispose();
+            DeleteVerdicts.Dispose();
+            InsertVerdict.Dispose();
+            SetCache.Dispose();
+        }
+    }
+
+    /// <summary>One command whose statement SQLite compiles once; each run binds new values.</summary>
+    private sealed class Prepared : IDisposable
+    {
+        private readonly SqliteCommand _command;
+        private readonly SqliteParameter[] _parameters;
+
+        public Prepared(SqliteConnection connection, string sql, params string[] names)
+        {
+            _command = connection.CreateCommand();
+            _command.CommandText = sql;
+            _parameters = names.Select(n => _command.Parameters.Add(new SqliteParameter { ParameterName = n })).ToArray();
+        }
+
+        public SqliteTransaction? Transaction
+        {
+            set => _command.Transaction = value;
+        }
+
+        public void Run(ReadOnlySpan<object?> values)
+        {
+            for (var i = 0; i < _parameters.Length; i++) _parameters[i].Value = values[i] ?? DBNull.Value;
+            _command.ExecuteNonQuery();
+        }
+
+        public void Dispose() => _command.Dispose();
+    }
+
+    /// <summary>
+    /// Commits queued writes in the background: everything queued (up to <see cref="MaxBatch"/>) goes into one
+    /// transaction on the main connection, under the store's gate. If that transaction fails, its writes are retried
+    /// one per transaction, so only the write that fails sees the error.
+    /// </summary>
+    private sealed class Writer(KeelStore store) : IAsyncDisposable
+    {
+        private readonly Channel<WriteItem> _queue = Channel.CreateUnbounded<WriteItem>(new UnboundedChannelOptions { SingleReader = true });
+        private readonly Lock _start = new();
+        private Task? _loop;
+        private Statements? _statements;
+
+        public Task EnqueueAsync(WriteItem item, CancellationToken cancellationToken)
+        {
+            item.Watch(cancellationToken);
+            if (_loop is null)
+            {
+                lock (_start) _loop ??= Task.Run(LoopAsync);
+            }
+
+            if (!_queue.Writer.TryWrite(item)) throw new ObjectDisposedException(nameof(KeelStore));
+            return item.Done;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _queue.Writer.TryComplete();
+            Task? loop;
+            lock (_start) loop = _loop;
+            if (loop is not null) await loop.ConfigureAwait(false);
+            _statements?.Dispose();
+        }
+
+        private async Task LoopAsync()
+        {
+            var reader = _queue.Reader;
+            var batch = new List<WriteItem>(MaxBatch);
+            try
+            {
+                while (await reader.WaitToReadAsync().ConfigureAwait(false))
+                {
+                    await store._gate.WaitAsync().ConfigureAwait(false);
+                    try
+                    {
+                        batch.Clear();
+                        while (batch.Count < MaxBatch && reader.TryRead(out var item))
+                        {
+                            if (item.TryTake()) batch.Add(item);
+                        }
+
+                        if (batch.Count > 0) Commit(batch);
+                    }
+                    finally
+                    {
+                        store._gate.Release();
+                    }
+                }
+            }
+            catch (Exception ex)
+            {
+                // Not expected (Commit reports statement errors to their writes); fail whatever is left rather than hang.
+                foreach (var item in batch) item.Complete(ex);
+                while (reader.TryRead(out var item))
+                {
+                    if (item.TryTake()) item.Complete(ex);
+                }
+
+                throw;
+            }
+        }
+
+        private void Commit(List<WriteItem> batch)
+        {
+            var statements = _statements ??= new Statements(store._connection);
+            try
+            {
+                Transaction(statements, batch);
+                foreach (var item in batch) item.Complete(null);
+                return;
+            }
+            catch (Exception ex) when (batch.Count == 1)
+            {
+                batch[0].Complete(ex);
+                return;
+            }
+            catch (Exception)
+            {
+                // Rolled back: find the write that failed by committing each alone.
+            }
+
+            foreach (var item in batch)
+            {
+                try
+                {
+                    Transaction(statements, [item]);
+                    item.Complete(null);
+                }
+                catch (Exception ex)
+                {
+                    item.Complete(ex);
+                }
+            }
+        }
+
+        private void Transaction(Statements statements, IReadOnlyList<WriteItem> items)
+        {
+            using var tx = store._connection.BeginTransaction();
+            statements.Enlist(tx);
+            try
+            {
+                foreach (var item in items) item.Write(statements);
+                tx.Commit();
+            }
+            finally
+            {
+                statements.Enlist(null);
+            }
+        }
+    }
+
+    /// <summary>Response-cache lookups on their own read-only connection (opened on first use), one at a time.</summary>
+    private sealed class CacheReader(string path) : IDisposable
+    {
+        private readonly Lock _lock = new();
+        private SqliteConnection? _connection;
+        private SqliteCommand? _get;
+        private bool _disposed;
+
+        public string? CachedResponse(string key)
+        {
+            lock (_lock)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, typeof(KeelStore));
+                if (_get is null)
+                {
+                    _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+                    _connection.Open();
+                    using (var pragma = _connection.CreateCommand())
+                    {
+                        pragma.CommandText = "PRAGMA busy_timeout = 5000; PRAGMA query_only = 1;";
+                        pragma.ExecuteNonQuery();
+                    }
+
+                    _get = _connection.CreateCommand();
+                    _get.CommandText = "SELECT response_json FROM response_cache WHERE key = $key";
+                    _get.Parameters.Add(new SqliteParameter { ParameterName = "$key" });
+                }
+
+                _get.Parameters[0].Value = key;
+                return _get.ExecuteScalar() as string;
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (_lock)
+            {
+                _disposed = true;
+                _get?.Dispose();
+                _connection?.Dispose();
+            }
+        }
+    }
+}
