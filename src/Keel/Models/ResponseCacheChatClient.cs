@@ -1,7 +1,6 @@
+using System.Buffers;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 
 namespace Keel.Models;
@@ -49,24 +48,40 @@ public sealed class ResponseCacheChatClient(IChatClient inner, IResponseCache ca
     /// <summary>The cache key: SHA-256 over the model, condition, epoch, messages, tools and sampling parameters.</summary>
     public static string Key(string model, string conditionId, int epoch, IReadOnlyList<ChatMessage> messages, ChatOptions? options)
     {
-        var key = new JsonObject
+        // Written straight to one buffer (no JSON DOM): this runs on every model call.
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var w = new Utf8JsonWriter(buffer))
         {
-            ["model"] = model,
-            ["condition"] = conditionId,
-            ["epoch"] = epoch,
-            ["messages"] = JsonSerializer.SerializeToNode(messages, AIJsonUtilities.DefaultOptions),
-            ["temperature"] = options?.Temperature,
-            ["top_p"] = options?.TopP,
-            ["max_output_tokens"] = options?.MaxOutputTokens,
-            ["reasoning"] = options?.Reasoning?.Effort?.ToString(),
-            ["tool_mode"] = options?.ToolMode?.ToString(),
-            ["tools"] = new JsonArray((options?.Tools ?? []).Select(t => (JsonNode)new JsonObject
+            w.WriteStartObject();
+            w.WriteString("model", model);
+            w.WriteString("condition", conditionId);
+            w.WriteNumber("epoch", epoch);
+            w.WritePropertyName("messages");
+            JsonSerializer.Serialize(w, messages, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IReadOnlyList<ChatMessage>)));
+            if (options?.Temperature is { } temperature) w.WriteNumber("temperature", temperature);
+            if (options?.TopP is { } topP) w.WriteNumber("top_p", topP);
+            if (options?.MaxOutputTokens is { } max) w.WriteNumber("max_output_tokens", max);
+            if (options?.Reasoning?.Effort is { } effort) w.WriteString("reasoning", effort.ToString());
+            if (options?.ToolMode is { } mode) w.WriteString("tool_mode", mode.ToString());
+            w.WriteStartArray("tools");
+            foreach (var tool in options?.Tools ?? [])
             {
-                ["name"] = t.Name,
-                ["description"] = t.Description,
-                ["schema"] = t is AIFunctionDeclaration f ? JsonNode.Parse(f.JsonSchema.GetRawText()) : null,
-            }).ToArray()),
-        };
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToJsonString())));
+                w.WriteStartObject();
+                w.WriteString("name", tool.Name);
+                w.WriteString("description", tool.Description);
+                if (tool is AIFunctionDeclaration f)
+                {
+                    w.WritePropertyName("schema");
+                    f.JsonSchema.WriteTo(w);
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
     }
 }
