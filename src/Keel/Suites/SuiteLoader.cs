@@ -38,6 +38,8 @@ public sealed class SuiteLoader(ToolCatalogue catalogue)
     /// <summary>Loads a suite from text; <paramref name="file"/> names it in errors.</summary>
     public Suite Load(string text, string file, string source)
     {
+        // Line ends do not change a suite: hashes are the same on every machine.
+        text = text.Replace("\r\n", "\n");
         var root = Parse(text, file);
         var doc = new YamlMap(root, file, "the suite", Verbatim);
         doc.AllowOnly("id", "version", "description", "scenarios");
