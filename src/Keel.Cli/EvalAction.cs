@@ -54,7 +54,7 @@ internal static class EvalAction
             var models = new List<IAgentModel>();
             try
             {
-                (run, suite) = fresh ?? await PrepareResumeAsync(store, options.Resume!, cancellationToken);
+                (run, suite) = fresh ?? await RunSetup.ResumeAsync(store, options.Resume!, cancellationToken);
                 var factory = new ModelFactory();
                 var settings = new ModelRunSettings(options.Concurrency, options.RequestTimeout, options.Otel,
                     options.BatchPoll is { } poll ? Keel.Models.Batch.BatchOptions.For(poll) : null);
@@ -168,34 +168,8 @@ internal static class EvalAction
         _ => null,
     };
 
-    private static (RunRecord, Suite) PrepareNew(EvalOptions options)
-    {
-        var suite = SuiteResolver.Resolve(options.Suite);
-        var suiteRef = File.Exists(options.Suite) ? Path.GetFullPath(options.Suite) : options.Suite;
-        var normalizedModels = options.Models.Select(m => ModelSpec.Parse(m).ToString()).ToList();
-        if (normalizedModels.Distinct().Count() != normalizedModels.Count) throw new ArgumentException("the same --model is given twice");
-        var modelsFile = options.ModelsFile ?? (File.Exists(ModelsFile.DefaultName) ? ModelsFile.DefaultName : null);
-        var endpoints = EndpointResolver.Resolve(normalizedModels, modelsFile is null ? null : ModelsFile.Load(modelsFile), options.BaseUrl);
-        var judge = options.Judge is { } j ? ModelSpec.Parse(j) : null;
-        if (judge is { Provider: not "reference", Parameters.Count: > 0 }) throw new ModelSpecException($"judge {judge}: parameters after '?' are only for reference agents");
-        var config = new EvalConfig(suiteRef, normalizedModels, options.Samples, options.Seed ?? RunFactory.NewSeed(), options.Agent,
-            endpoints, options.Scenarios.Count > 0 ? options.Scenarios : null, judge?.ToString());
-        return (RunFactory.Create(config, suite), suite);
-    }
-
-    private static async Task<(RunRecord, Suite)> PrepareResumeAsync(KeelStore store, string runId, CancellationToken cancellationToken)
-    {
-        var run = await store.GetRunAsync(runId, cancellationToken)
-            ?? throw new ResumeException($"no run '{runId}' in {store.Path}; pass the store it was written to with --db");
-        var suite = SuiteResolver.Resolve(run.Config.Suite);
-        if (suite.ContentHash != run.SuiteHash)
-        {
-            throw new ResumeException($"suite '{run.Config.Suite}' changed since run {run.Id} started (hash {run.SuiteHash[..12]} → {suite.ContentHash[..12]}); " +
-                "restore the original suite file to resume, or start a new run");
-        }
-
-        return (run, suite);
-    }
+    private static (RunRecord, Suite) PrepareNew(EvalOptions o) =>
+        RunSetup.New(new RunRequest(o.Suite, o.Models, o.Samples, o.Seed, o.Agent, o.Scenarios, o.ModelsFile, o.BaseUrl, o.Judge));
 
     private static async Task<RunSummary> RunWithProgressAsync(EvalRunner runner, RunRecord run, Suite suite, IReadOnlyList<IAgentModel> models,
         RunOptions runOptions, CancellationToken cancellationToken)
@@ -224,6 +198,3 @@ internal static class EvalAction
         public void Report(T value) => report(value);
     }
 }
-
-/// <summary>A resume request that cannot be honoured.</summary>
-internal sealed class ResumeException(string message) : Exception(message);
