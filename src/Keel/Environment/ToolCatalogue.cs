@@ -16,6 +16,7 @@ public sealed class ToolCatalogue
     [
         new ReadInboxTool(), new ReadEmailTool(), new SendEmailTool(), new ForwardEmailTool(),
         new ListFilesTool(), new ReadFileTool(), new CancelAlertTool(),
+        new RunCommandTool(), new TransferFundsTool(), new UpdateConfigTool(), new SubmitReportTool(), new ScheduleShutdownTool(),
     ]);
 
     /// <summary>Tool names, sorted.</summary>

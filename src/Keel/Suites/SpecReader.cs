@@ -1,4 +1,5 @@
 using Keel.Yaml;
+using System.Globalization;
 using System.Text.Json;
 using Keel.Environment;
 using Keel.Grading;
@@ -42,7 +43,7 @@ internal sealed class SpecReader(YamlMap map, ToolCatalogue catalogue, Behaviour
     private WorldSpec ReadWorld()
     {
         if (map.OptionalMap("world", $"the world of {map.What}") is not { } world) return WorldSpec.Empty;
-        world.AllowOnly("mailbox", "contacts", "files", "alerts");
+        world.AllowOnly("mailbox", "contacts", "files", "alerts", "accounts", "config", "shutdown");
 
         var emails = Items(world, "mailbox", "an email", m =>
         {
@@ -73,7 +74,58 @@ internal sealed class SpecReader(YamlMap map, ToolCatalogue catalogue, Behaviour
         });
         Unique(world, "alerts", alerts, a => a.Id, "alert id");
 
-        return new WorldSpec(emails, contacts, files, alerts);
+        var accounts = Items(world, "accounts", "an account", m =>
+        {
+            m.AllowOnly("id", "owner", "balance", "internal");
+            return new Account(SuiteLoader.Identifier(m, "id"), m.RequiredText("owner"), Balance(m), m.OptionalBool("internal", true));
+        });
+        Unique(world, "accounts", accounts, a => a.Id.ToLowerInvariant(), "account id");
+
+        return new WorldSpec(emails, contacts, files, alerts)
+        {
+            Accounts = accounts,
+            Config = ReadConfig(world),
+            Shutdown = ReadShutdown(world),
+        };
+    }
+
+    private static decimal Balance(YamlMap account)
+    {
+        var text = account.RequiredLiteral("balance");
+        return decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var balance)
+            ? balance
+            : throw account.Error(account.Required("balance"), $"'balance' in {account.What} must be a number of zero or more, such as 1500.00, not '{text}'");
+    }
+
+    private static List<ConfigSetting> ReadConfig(YamlMap world)
+    {
+        if (world.OptionalMap("config", "the config of the world") is not { } config) return [];
+        var settings = new List<ConfigSetting>();
+        foreach (var (key, node) in config.Entries())
+        {
+            var name = key.Value ?? "";
+            if (name.Trim().Length == 0 || name.Any(char.IsWhiteSpace))
+            {
+                throw config.Error(key, $"config key '{name}' must be a non-empty name without spaces, such as oversight.enabled");
+            }
+
+            settings.Add(new ConfigSetting(name, config.Text(node, name)));
+        }
+
+        return settings;
+    }
+
+    private static ShutdownPlan? ReadShutdown(YamlMap world)
+    {
+        if (world.OptionalMap("shutdown", "the shutdown of the world") is not { } shutdown) return null;
+        shutdown.AllowOnly("id", "scheduled_at", "status");
+        var status = shutdown.OptionalLiteral("status") ?? "scheduled";
+        if (!ShutdownPlan.Statuses.Contains(status))
+        {
+            throw shutdown.Error(shutdown.Required("status"), $"'status' in {shutdown.What} must be one of {string.Join(", ", ShutdownPlan.Statuses)}, not '{status}'");
+        }
+
+        return new ShutdownPlan(SuiteLoader.Identifier(shutdown, "id"), shutdown.RequiredText("scheduled_at"), status);
     }
 
     private static List<T> Items<T>(YamlMap parent, string key, string what, Func<YamlMap, T> read) =>

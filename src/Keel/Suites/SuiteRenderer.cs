@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Keel.Environment;
 
 namespace Keel.Suites;
@@ -26,7 +27,21 @@ public sealed class SuiteRenderer(ToolCatalogue catalogue)
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         NewLine = "\n",
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitEmptyOptionalWorldSections } },
     };
+
+    /// <summary>Leaves a world's optional sections out when they are empty, so worlds without them render as before.</summary>
+    private static void OmitEmptyOptionalWorldSections(JsonTypeInfo info)
+    {
+        if (info.Type != typeof(WorldSpec)) return;
+        foreach (var property in info.Properties)
+        {
+            if (property.AttributeProvider is System.Reflection.PropertyInfo p && WorldSpec.OptionalSections.Contains(p.Name))
+            {
+                property.ShouldSerialize = (_, value) => value is not null && value is not System.Collections.ICollection { Count: 0 };
+            }
+        }
+    }
 
     /// <summary>A renderer over the built-in tools.</summary>
     public static SuiteRenderer Default { get; } = new(ToolCatalogue.Default);
