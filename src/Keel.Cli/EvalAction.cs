@@ -58,7 +58,7 @@ internal static class EvalAction
                 var factory = new ModelFactory();
                 var settings = new ModelRunSettings(options.Concurrency, options.RequestTimeout, options.Otel,
                     options.BatchPoll is { } poll ? Keel.Models.Batch.BatchOptions.For(poll) : null);
-                var endpoints = options.BaseUrl is { } url ? EndpointResolver.WithBaseUrl(run.Config.ResolvedEndpoints, url) : run.Config.ResolvedEndpoints;
+                var endpoints = options.Request.BaseUrl is { } url ? EndpointResolver.WithBaseUrl(run.Config.ResolvedEndpoints, url) : run.Config.ResolvedEndpoints;
                 models.AddRange(endpoints.Select(endpoint => factory.Create(endpoint, settings, options.NoCache ? null : store, store)));
                 if (options.Resume is null) await store.CreateRunAsync(run, cancellationToken);
             }
@@ -158,9 +158,9 @@ internal static class EvalAction
         { DryRun: true, Resume: not null } => "--dry-run estimates a new run; it cannot be combined with --resume",
         { Resume: { } id, ExplicitRunOptions.Count: > 0 } =>
             $"--resume continues run {id} with the settings it was started with; drop {string.Join(", ", options.ExplicitRunOptions)}",
-        { Samples: < 1 } => "--samples must be at least 1",
-        { Agent.MaxTurns: < 1 } => "--max-turns must be at least 1",
-        { Agent.MaxTokens: < 1 } => "--max-tokens must be at least 1",
+        { Request.Samples: < 1 } => "--samples must be at least 1",
+        { Request.Agent.MaxTurns: < 1 } => "--max-turns must be at least 1",
+        { Request.Agent.MaxTokens: < 1 } => "--max-tokens must be at least 1",
         { Concurrency: < 1 } => "--concurrency must be at least 1",
         { RequestTimeout.TotalSeconds: <= 0 } => "--request-timeout must be above 0 seconds",
         { MaxCost: < 0 } => "--max-cost must be 0 or more (USD)",
@@ -168,8 +168,7 @@ internal static class EvalAction
         _ => null,
     };
 
-    private static (RunRecord, Suite) PrepareNew(EvalOptions o) =>
-        RunSetup.New(new RunRequest(o.Suite, o.Models, o.Samples, o.Seed, o.Agent, o.Scenarios, o.ModelsFile, o.BaseUrl, o.Judge));
+    private static (RunRecord, Suite) PrepareNew(EvalOptions options) => RunSetup.New(options.Request);
 
     private static async Task<RunSummary> RunWithProgressAsync(EvalRunner runner, RunRecord run, Suite suite, IReadOnlyList<IAgentModel> models,
         RunOptions runOptions, CancellationToken cancellationToken)

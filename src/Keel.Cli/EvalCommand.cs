@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Keel.Agents;
+using Keel.Evaluation;
 
 namespace Keel.Cli;
 
@@ -42,23 +43,25 @@ internal static class EvalCommand
         command.SetAction((parse, ct) =>
         {
             var explicitRunOptions = runDefining.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
-            var options = new EvalOptions(
+            var request = new RunRequest(
                 parse.GetValue(suite)!,
                 parse.GetValue(model) is { Length: > 0 } m ? m : ["reference/mixed"],
                 parse.GetValue(samples),
                 parse.GetValue(seed),
                 new AgentOptions(parse.GetValue(actionMode) == "text" ? ActionMode.Text : ActionMode.Native, parse.GetValue(maxTurns), parse.GetValue(maxTokens)),
                 parse.GetValue(scenario) ?? [],
-                parse.GetValue(concurrency),
-                parse.GetValue(baseUrl),
                 parse.GetValue(models),
+                parse.GetValue(baseUrl),
+                parse.GetValue(judge));
+            var options = new EvalOptions(
+                request,
+                parse.GetValue(concurrency),
                 TimeSpan.FromSeconds(parse.GetValue(requestTimeout)),
                 parse.GetValue(maxCost),
                 parse.GetValue(noCache),
                 parse.GetValue(dryRun),
                 parse.GetValue(otel),
                 parse.GetValue(batch) ? TimeSpan.FromSeconds(parse.GetValue(batchPoll)) : null,
-                parse.GetValue(judge),
                 parse.GetValue(db)!,
                 parse.GetValue(resume),
                 parse.GetValue(json),
@@ -69,24 +72,16 @@ internal static class EvalCommand
     }
 }
 
-/// <summary>The parsed arguments of <c>keel eval</c>.</summary>
+/// <summary>The parsed arguments of <c>keel eval</c>: what the run is (<see cref="RunRequest"/>) and how to drive it.</summary>
 internal sealed record EvalOptions(
-    string Suite,
-    IReadOnlyList<string> Models,
-    int Samples,
-    long? Seed,
-    AgentOptions Agent,
-    IReadOnlyList<string> Scenarios,
+    RunRequest Request,
     int Concurrency,
-    string? BaseUrl,
-    string? ModelsFile,
     TimeSpan RequestTimeout,
     decimal? MaxCost,
     bool NoCache,
     bool DryRun,
     bool Otel,
     TimeSpan? BatchPoll,
-    string? Judge,
     string Db,
     string? Resume,
     bool Json,
