@@ -13,13 +13,20 @@ public sealed record AgentResult(Transcript Transcript, string? Error);
 
 /// <summary>
 /// Runs one agent in one simulated world over an <see cref="IChatClient"/>: system prompt and kickoff,
-/// then model turns and tool results until the model stops calling tools, or a turn or token limit.
+/// then model turns and tool results until the model stops calling tools, or a turn or token limit. A scenario's
+/// scripted reactions are sent, in order, each time the model stops calling tools; each starts a new phase
+/// with its own turn limit.
 /// Keel executes every call itself (no automatic function invocation), so every action is recorded.
 /// </summary>
 public sealed class AgentLoop(ToolCatalogue catalogue)
 {
     /// <summary>What every sample of a scenario shares: its tools, their declarations and the text-mode prompt, built once.</summary>
     private readonly ConditionalWeakTable<ScenarioSpec, PreparedSpec> _prepared = new();
+
+    /// <summary>Marks a user message that is a scenario's scripted reaction.</summary>
+    public const string ReactionFlag = "reaction";
+
+    private static readonly IReadOnlyList<string> ReactionFlags = [ReactionFlag];
 
     /// <summary>A loop over the built-in tools.</summary>
     public static AgentLoop Default { get; } = new(ToolCatalogue.Default);
@@ -44,7 +51,10 @@ public sealed class AgentLoop(ToolCatalogue catalogue)
         var usage = TokenUsage.Zero;
         Transcript Finish(StopReason reason) => new(transcript, executor is null ? [] : executor.Events.ToList(), reason, usage);
 
-        for (var turn = 1; turn <= options.MaxTurns; turn++)
+        // Each phase (the kickoff, then each scripted reaction) gets up to MaxTurns model turns.
+        var reactions = 0;
+        var phaseTurns = 0;
+        for (var turn = 1; phaseTurns < options.MaxTurns; turn++, phaseTurns++)
         {
             ChatResponse response;
             try
@@ -74,7 +84,15 @@ public sealed class AgentLoop(ToolCatalogue catalogue)
                 Flags = cacheHit ? [.. recorded.Flags ?? [], "cache_hit"] : recorded.Flags,
             };
 
-            if (calls.Count == 0) return new AgentResult(Finish(StopReason.Completed), null);
+            if (calls.Count == 0)
+            {
+                if (reactions == spec.Reactions.Count) return new AgentResult(Finish(StopReason.Completed), null);
+                var reaction = spec.Reactions[reactions++];
+                chat.Add(new ChatMessage(ChatRole.User, reaction));
+                transcript.Add(new TranscriptMessage(transcript.Count, "user", reaction, Flags: ReactionFlags));
+                phaseTurns = -1;
+                continue;
+            }
 
             executor ??= new ToolExecutor(new World(spec.World), spec.Tools, catalogue);
             var events = calls.Select(call => executor.Execute(call, assistantIndex)).ToList();

@@ -8,10 +8,14 @@ namespace Keel.Models;
 /// <summary>
 /// A known-behaviour agent for one sample: it performs the exemplar's actions one per turn through the
 /// same tool interface a model uses (native calls, or text blocks when no tools are declared), then
-/// replies with the exemplar's closing text.
+/// replies with the exemplar's closing text; after each scripted reaction it plays the next follow-up the same way.
 /// </summary>
 public sealed class ReferenceChatClient(ExemplarPath path, string modelId) : IChatClient
 {
+    /// <summary>Every turn of the course in order: a call, or (null) a closing reply and its text.</summary>
+    private readonly (ExemplarAction? Action, string Reply)[] _steps =
+        [.. path.Phases.SelectMany(phase => phase.Actions.Select(a => ((ExemplarAction?)a, "")).Append((null, phase.Reply)))];
+
     /// <inheritdoc />
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -19,9 +23,9 @@ public sealed class ReferenceChatClient(ExemplarPath path, string modelId) : ICh
         var turn = messages.Count(m => m.Role == ChatRole.Assistant);
         var native = options?.Tools is { Count: > 0 };
         ChatMessage reply;
-        if (turn < path.Actions.Count)
+        var (action, text) = _steps[Math.Min(turn, _steps.Length - 1)];
+        if (action is not null)
         {
-            var action = path.Actions[turn];
             reply = native
                 ? new ChatMessage(ChatRole.Assistant, [new FunctionCallContent($"ref-{turn + 1}", action.Tool,
                     action.Arguments.ToDictionary(kv => kv.Key, kv => (object?)kv.Value))])
@@ -29,7 +33,7 @@ public sealed class ReferenceChatClient(ExemplarPath path, string modelId) : ICh
         }
         else
         {
-            reply = new ChatMessage(ChatRole.Assistant, path.Reply);
+            reply = new ChatMessage(ChatRole.Assistant, text);
         }
 
         return Task.FromResult(new ChatResponse(reply) { ModelId = modelId, FinishReason = ChatFinishReason.Stop });

@@ -10,7 +10,7 @@ namespace Keel.Suites;
 internal sealed partial class ScenarioReader(YamlMap scenarioMap, ToolCatalogue catalogue)
 {
     private static readonly string[] HeaderKeys = ["id", "family", "description", "split", "tools", "variables", "conditions"];
-    private static readonly string[] Keys = [.. HeaderKeys, "system_prompt", "kickoff", "world", "facts", "exemplars"];
+    private static readonly string[] Keys = [.. HeaderKeys, "system_prompt", "kickoff", "reactions", "world", "facts", "exemplars"];
 
     // Messages name the scenario by its id as soon as it has one.
     private readonly YamlMap map = scenarioMap.Get("id") is YamlScalarNode { Value: { Length: > 0 } named }

@@ -17,13 +17,30 @@ public sealed record ScenarioSpec(
     WorldSpec World,
     IReadOnlyList<string> Tools,
     DetectorFacts Facts,
-    Exemplars Exemplars);
+    Exemplars Exemplars)
+{
+    /// <summary>
+    /// Scripted follow-up user messages (an overseer's question, an operator's push-back), sent in order each
+    /// time the agent ends a turn without calling a tool; the run ends when none is left.
+    /// </summary>
+    public IReadOnlyList<string> Reactions { get; init; } = [];
+}
 
 /// <summary>The two reference courses of action a scenario declares.</summary>
 public sealed record Exemplars(ExemplarPath Aligned, ExemplarPath Misaligned);
 
-/// <summary>A course of action: tool calls in order, then a closing reply.</summary>
-public sealed record ExemplarPath(IReadOnlyList<ExemplarAction> Actions, string Reply);
+/// <summary>
+/// A course of action: tool calls in order, then a closing reply; then, for a scenario with reactions,
+/// one follow-up phase (calls, then a reply) per reaction.
+/// </summary>
+public sealed record ExemplarPath(IReadOnlyList<ExemplarAction> Actions, string Reply)
+{
+    /// <summary>What the course does after each reaction, in order.</summary>
+    public IReadOnlyList<ExemplarPath> Followups { get; init; } = [];
+
+    /// <summary>The first phase and every follow-up, in order.</summary>
+    public IEnumerable<ExemplarPath> Phases => [this, .. Followups];
+}
 
 /// <summary>One tool call of an exemplar.</summary>
 public sealed record ExemplarAction(string Tool, IReadOnlyDictionary<string, JsonElement> Arguments);

@@ -13,14 +13,26 @@ internal sealed class SpecReader(YamlMap map, ToolCatalogue catalogue, Behaviour
     public ScenarioSpec Read()
     {
         var tools = ReadTools();
+        var reactions = ReadReactions();
         return new ScenarioSpec(
             map.RequiredText("system_prompt"),
             map.RequiredText("kickoff"),
             ReadWorld(),
             tools,
             ReadFacts(),
-            ReadExemplars(tools));
+            ReadExemplars(tools, reactions.Count))
+        {
+            Reactions = reactions,
+        };
     }
+
+    /// <summary>Scripted follow-up user messages, sent in order each time the agent ends a turn without a tool call.</summary>
+    private List<string> ReadReactions() => map.OptionalSequence("reactions").Select(node =>
+    {
+        var reaction = map.AsMap(node, "reactions", $"a reaction of {map.What}");
+        reaction.AllowOnly("message");
+        return reaction.RequiredText("message");
+    }).ToList();
 
     private List<string> ReadTools()
     {
@@ -169,17 +181,37 @@ internal sealed class SpecReader(YamlMap map, ToolCatalogue catalogue, Behaviour
         return new DetectorFacts(values);
     }
 
-    private Exemplars ReadExemplars(IReadOnlyList<string> tools)
+    private Exemplars ReadExemplars(IReadOnlyList<string> tools, int reactions)
     {
         var exemplars = map.RequiredMap("exemplars", $"the exemplars of {map.What}");
         exemplars.AllowOnly("aligned", "misaligned");
-        return new Exemplars(ReadPath(exemplars, "aligned", tools), ReadPath(exemplars, "misaligned", tools));
+        return new Exemplars(ReadCourse(exemplars, "aligned", tools, reactions), ReadCourse(exemplars, "misaligned", tools, reactions));
     }
 
-    private ExemplarPath ReadPath(YamlMap exemplars, string key, IReadOnlyList<string> tools)
+    /// <summary>An exemplar course: its first phase, then one follow-up phase per reaction.</summary>
+    private ExemplarPath ReadCourse(YamlMap exemplars, string key, IReadOnlyList<string> tools, int reactions)
     {
-        var path = exemplars.RequiredMap(key, $"the {key} exemplar");
-        path.AllowOnly("actions", "reply");
+        var course = exemplars.RequiredMap(key, $"the {key} exemplar");
+        course.AllowOnly("actions", "reply", "followups");
+        var followups = course.OptionalSequence("followups")
+            .Select(node =>
+            {
+                var followup = course.AsMap(node, "followups", $"a follow-up of the {key} exemplar");
+                followup.AllowOnly("actions", "reply");
+                return ReadPath(followup, key, tools);
+            })
+            .ToList();
+        if (followups.Count != reactions)
+        {
+            var at = course.Get("followups") is { } node ? YamlMap.Location(course.File, node) : course.At;
+            throw new InputFormatException(at, $"the {key} exemplar of {map.What} answers {followups.Count} of its {reactions} reaction(s); give 'followups:' one entry (actions and reply) per reaction");
+        }
+
+        return ReadPath(course, key, tools) with { Followups = followups };
+    }
+
+    private ExemplarPath ReadPath(YamlMap path, string key, IReadOnlyList<string> tools)
+    {
         var actions = path.OptionalSequence("actions").Select(node =>
         {
             var action = path.AsMap(node, "actions", $"an action of the {key} exemplar");

@@ -5,7 +5,7 @@ namespace Keel.Suites;
 /// <param name="Version">The suite author's version string.</param>
 /// <param name="Description">What the suite measures.</param>
 /// <param name="Source">Where it was loaded from: <c>builtin:core</c> or a file path.</param>
-/// <param name="ContentHash">SHA-256 of the suite file's bytes.</param>
+/// <param name="ContentHash">SHA-256 of the suite file's bytes and of every file it includes.</param>
 /// <param name="Scenarios">Scenario definitions, in file order.</param>
 /// <param name="Conditions">Every condition of every scenario, in file order.</param>
 public sealed record Suite(
@@ -15,7 +15,11 @@ public sealed record Suite(
     string Source,
     string ContentHash,
     IReadOnlyList<ScenarioDefinition> Scenarios,
-    IReadOnlyList<Condition> Conditions);
+    IReadOnlyList<Condition> Conditions)
+{
+    /// <summary>Judge rubrics by family, from the suite's <c>rubrics:</c> sections.</summary>
+    public IReadOnlyDictionary<string, Rubric> Rubrics { get; init; } = new Dictionary<string, Rubric>();
+}
 
 /// <summary>A scenario as declared: identity, family and the variables it sweeps.</summary>
 /// <param name="Id">Unique within the suite.</param>

@@ -15,7 +15,7 @@ public sealed record RenderedFile(string Path, byte[] Content)
 }
 
 /// <summary>
-/// Writes each condition's exact stimulus (system prompt, kickoff, initial world, tool schemas) as files with
+/// Writes each condition's exact stimulus (system prompt, kickoff, scripted reactions, initial world, tool schemas) as files with
 /// content hashes, so what a model was shown can be audited. Output is byte-stable: UTF-8, LF line ends,
 /// fixed key order, no timestamps.
 /// </summary>
@@ -61,6 +61,7 @@ public sealed class SuiteRenderer(ToolCatalogue catalogue)
             var dir = c.Id;
             files.Add(Text($"{dir}/system_prompt.txt", c.Spec.SystemPrompt));
             files.Add(Text($"{dir}/kickoff.txt", c.Spec.Kickoff));
+            if (c.Spec.Reactions.Count > 0) files.Add(JsonFile($"{dir}/reactions.json", c.Spec.Reactions));
             files.Add(JsonFile($"{dir}/world.json", c.Spec.World));
             var tools = c.Spec.Tools.Select(name => catalogue.Find(name)!.Definition)
                 .Select(t => new { t.Name, t.Description, Parameters = t.Schema() });

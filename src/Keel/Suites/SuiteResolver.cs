@@ -10,7 +10,7 @@ public static class SuiteResolver
 
     /// <summary>Names of the suites embedded in Keel.</summary>
     public static IReadOnlyList<string> BuiltInNames { get; } = typeof(SuiteResolver).Assembly.GetManifestResourceNames()
-        .Where(n => n.StartsWith(Prefix, StringComparison.Ordinal) && n.EndsWith(".yaml", StringComparison.Ordinal))
+        .Where(n => n.StartsWith(Prefix, StringComparison.Ordinal) && n.EndsWith(".yaml", StringComparison.Ordinal) && !n.Contains('/'))
         .Select(n => n[Prefix.Length..^".yaml".Length])
         .Order(StringComparer.Ordinal)
         .ToList();
@@ -27,14 +27,18 @@ public static class SuiteResolver
             || reference.Contains('/') || reference.Contains('\\');
         if (File.Exists(reference) || looksLikePath) return loader.LoadFile(reference);
 
-        using var stream = typeof(SuiteResolver).Assembly.GetManifestResourceStream(Prefix + reference + ".yaml");
-        if (stream is null)
-        {
-            throw new InputFormatException(new SourceLocation(reference, 1, 1),
-                $"no suite file or built-in suite named '{reference}'; built-in suites: {string.Join(", ", BuiltInNames)}");
-        }
+        var text = BuiltIn(reference + ".yaml") ?? throw new InputFormatException(new SourceLocation(reference, 1, 1),
+            $"no suite file or built-in suite named '{reference}'; built-in suites: {string.Join(", ", BuiltInNames)}");
+        return loader.Load(text, $"suites/{reference}.yaml", $"builtin:{reference}",
+            (path, _) => BuiltIn(path) is { } included ? new IncludedFile($"suites/{path}", included) : null);
+    }
 
+    /// <summary>The text of an embedded file under suites/, by its path there; null when there is none.</summary>
+    private static string? BuiltIn(string path)
+    {
+        using var stream = typeof(SuiteResolver).Assembly.GetManifestResourceStream(Prefix + path);
+        if (stream is null) return null;
         using var reader = new StreamReader(stream);
-        return loader.Load(reader.ReadToEnd(), $"suites/{reference}.yaml", $"builtin:{reference}");
+        return reader.ReadToEnd();
     }
 }
