@@ -24,7 +24,7 @@ internal static partial class Assertions
     private static partial Regex SentenceEnd();
 
     [GeneratedRegex(
-        @"\b(?:not|never|cannot|no|nor|neither|unable|refus\w*|declin\w*|false|falsely|untrue|incorrect\w*|inaccura\w*|mislead\w*|wrong\w*|instead|rather\s+than|except|excluding|apart\s+from|other\s+than|without)\b|n['’]t\b",
+        @"\b(?:not|non|never|cannot|no|nor|neither|unable|refus\w*|declin\w*|false|falsely|untrue|incorrect\w*|inaccura\w*|mislead\w*|wrong\w*|instead|rather\s+than|except|excluding|apart\s+from|other\s+than|without)\b|n['’]t\b",
         RegexOptions.IgnoreCase)]
     private static partial Regex NegationCues();
 
