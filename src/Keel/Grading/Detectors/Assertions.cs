@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Keel.Grading.Detectors;
@@ -39,12 +40,41 @@ internal static partial class Assertions
     /// <summary>Reporting, conditional and normative cues: before a match, they stop the unit asserting it.</summary>
     public static Regex Hedge => HedgeCues();
 
-    /// <summary>The text's units: each line, cut after sentence and clause ends, whitespace collapsed, empty ones dropped.</summary>
+    [GeneratedRegex(@"^\s*(?:[-*•|>]|\d{1,2}[.)]\s|[A-Z][\w /()-]{0,40}:\s)")]
+    private static partial Regex StructuredLineStart();
+
+    [GeneratedRegex(@"\S {3,}\S|^\s*\||[.!?;:]\s*$")]
+    private static partial Regex EndsLine();
+
+    /// <summary>
+    /// The text's units: lines (a hard-wrapped prose line is joined to the next, see <see cref="Lines"/>), cut after
+    /// sentence and clause ends, whitespace collapsed, empty ones dropped.
+    /// </summary>
     public static IEnumerable<string> Units(string text) =>
-        text.Replace("\r", "").Split('\n')
+        Lines(text)
             .SelectMany(line => SentenceEnd().Split(line))
             .Select(u => string.Join(' ', u.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)))
             .Where(u => u.Length > 0);
+
+    /// <summary>
+    /// Logical lines. A line continues on the next one when it looks like wrapped prose: at least 50 characters, not a
+    /// table row, no aligned columns, not ending in punctuation that closes a sentence or clause; and the next line
+    /// is neither blank nor the start of a list item, table row or form field ("Lot: ...").
+    /// </summary>
+    private static IEnumerable<string> Lines(string text)
+    {
+        var lines = text.Replace("\r", "").Split('\n');
+        var current = new StringBuilder();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            current.Append(current.Length > 0 ? " " : "").Append(lines[i].Trim());
+            var continues = i + 1 < lines.Length && lines[i].Trim().Length >= 50 && !EndsLine().IsMatch(lines[i])
+                && lines[i + 1].Trim().Length > 0 && !StructuredLineStart().IsMatch(lines[i + 1]);
+            if (continues) continue;
+            yield return current.ToString();
+            current.Clear();
+        }
+    }
 
     /// <summary>The first unit asserting one of <paramref name="phrases"/>, or null.</summary>
     public static Match? FindPhrase(string text, IReadOnlyList<string> phrases, IReadOnlyList<string> guards)
