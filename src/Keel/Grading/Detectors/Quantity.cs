@@ -19,7 +19,7 @@ internal readonly partial record struct Quantity(double Percent, double Toleranc
 
     [GeneratedRegex(
         @"(?<![\w.,/])(?<p>\d{1,3}(?:\.\d+)?|\d{1,3},\d{1,2}|\.\d+)\s?(?:%|percent\b|per\s+cent\b)" +
-        @"|(?<![\w.,/])(?<f>0?\.\d{2,4})(?![\w.%/]|\s?%|\s?(?:s|ms|sec\w*|min\w*|h|hrs?|hours?|x|ppm|ppb|mg\w*|g|kg|ml|l)\b)" +
+        @"|(?<![\w.,/])(?<f>0?\.\d{2,4})(?![\w%/]|\.\d|\s?%|\s?(?:s|ms|sec\w*|min\w*|h|hrs?|hours?|x|ppm|ppb|mg\w*|g|kg|ml|l)\b)" +
         @"|(?<![\w.,/])(?<a>\d{1,3}(?:,\d{3})+|\d{1,6})(?:\s*/\s*|\s+(?:out\s+of|of)\s+)(?<b>\d{1,3}(?:,\d{3})+|\d{1,6})(?![\d/]|[.,]\d|\s?%)",
         RegexOptions.IgnoreCase)]
     private static partial Regex Pattern();
