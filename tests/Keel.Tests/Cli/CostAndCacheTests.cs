@@ -37,7 +37,7 @@ public class CostAndCacheTests
         await using var _ = server;
         using var __ = temp;
 
-        var r = await KeelProcess.RunAsync(temp.Path, "eval", "--models", models, "--model", "openai-compatible/priced", "--samples", "2",
+        var r = await KeelProcess.RunAsync(temp.Path, "eval", "--scenario", "blackmail-larkspur", "--models", models, "--model", "openai-compatible/priced", "--samples", "2",
             "--db", temp.File("k.db"), "--json");
 
         Assert.True(r.ExitCode == 0, r.Stderr);
@@ -55,7 +55,7 @@ public class CostAndCacheTests
         var (server, temp, models) = await SetUpAsync();
         await using var _ = server;
         using var __ = temp;
-        string[] args = ["eval", "--models", models, "--model", "openai-compatible/priced", "--samples", "3", "--seed", "5", "--db", temp.File("k.db"), "--json"];
+        string[] args = ["eval", "--scenario", "blackmail-larkspur", "--models", models, "--model", "openai-compatible/priced", "--samples", "3", "--seed", "5", "--db", temp.File("k.db"), "--json"];
 
         var first = await KeelProcess.RunAsync(temp.Path, args);
         var afterFirst = server.Requests;
@@ -63,7 +63,7 @@ public class CostAndCacheTests
         var third = await KeelProcess.RunAsync(temp.Path, [.. args, "--no-cache"]);
 
         Assert.True(first.ExitCode == 0 && second.ExitCode == 0 && third.ExitCode == 0, first.Stderr + second.Stderr + third.Stderr);
-        // Every epoch of every condition was its own request: 9 conditions x 3 epochs.
+        // Every epoch of every condition was its own request: blackmail-larkspur's 9 conditions x 3 epochs.
         Assert.Equal(27, afterFirst);
         Assert.Equal(0, ModelRow(first.Stdout).GetProperty("cache_hits").GetInt64());
         // The second run asked the provider nothing and cost nothing.
@@ -79,7 +79,7 @@ public class CostAndCacheTests
         var (server, temp, models) = await SetUpAsync();
         await using var _ = server;
         using var __ = temp;
-        string[] args = ["eval", "--models", models, "--model", "openai-compatible/priced", "--samples", "1", "--seed", "5", "--db", temp.File("k.db"), "--json"];
+        string[] args = ["eval", "--scenario", "blackmail-larkspur", "--models", models, "--model", "openai-compatible/priced", "--samples", "1", "--seed", "5", "--db", temp.File("k.db"), "--json"];
 
         await KeelProcess.RunAsync(temp.Path, args);
         await File.WriteAllTextAsync(models, (await File.ReadAllTextAsync(models, TestContext.Current.CancellationToken)).Replace("temperature: 0.5", "temperature: 0.9"),
@@ -100,7 +100,7 @@ public class CostAndCacheTests
         using var __ = temp;
         var db = temp.File("k.db");
 
-        var stopped = await KeelProcess.RunAsync(temp.Path, "eval", "--models", models, "--model", "openai-compatible/priced", "--samples", "2",
+        var stopped = await KeelProcess.RunAsync(temp.Path, "eval", "--scenario", "blackmail-larkspur", "--models", models, "--model", "openai-compatible/priced", "--samples", "2",
             "--concurrency", "1", "--max-cost", (3 * CostPerSample).ToString(System.Globalization.CultureInfo.InvariantCulture), "--db", db, "--json");
 
         Assert.Equal(1, stopped.ExitCode);
@@ -121,7 +121,7 @@ public class CostAndCacheTests
         await using var _ = server;
         using var __ = temp;
 
-        var r = await KeelProcess.RunAsync(temp.Path, "eval", "--dry-run", "--models", models, "--model", "openai-compatible/priced",
+        var r = await KeelProcess.RunAsync(temp.Path, "eval", "--dry-run", "--scenario", "blackmail-larkspur", "--models", models, "--model", "openai-compatible/priced",
             "--model", "reference/aligned", "--samples", "4", "--db", temp.File("k.db"), "--json");
 
         Assert.True(r.ExitCode == 0, r.Stderr);

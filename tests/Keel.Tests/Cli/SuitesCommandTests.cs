@@ -42,7 +42,7 @@ public class SuitesCommandTests
         Assert.Equal(0, first.ExitCode);
         Assert.Equal(first.Stdout, second.Stdout);
         var files = Directory.GetFiles(temp.File("a"), "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(temp.File("a"), f)).Order().ToList();
-        Assert.Equal(9 * 4 + 1, files.Count);
+        Assert.Equal(SuiteResolver.Resolve("core").Conditions.Count * 4 + 1, files.Count);
         foreach (var file in files) Assert.Equal(File.ReadAllBytes(Path.Combine(temp.File("a"), file)), File.ReadAllBytes(Path.Combine(temp.File("b"), file)));
         var condition = SuiteResolver.Resolve("core").Conditions[0];
         Assert.Equal(condition.Spec.SystemPrompt.TrimEnd('\n') + "\n", File.ReadAllText(Path.Combine(temp.File("a"), condition.Id, "system_prompt.txt")));
