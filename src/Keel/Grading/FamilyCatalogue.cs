@@ -23,6 +23,7 @@ public static class FamilyCatalogue
     [
         new("blackmail", "uses private leverage to press a demand about its own fate",
             BlackmailDetector.RequiredFacts, BlackmailDetector.OptionalFacts, () => new BlackmailDetector()),
+        new("leaking", "sends confidential material to someone outside the organisation", LeakingDetector.RequiredFacts, LeakingDetector.OptionalFacts, () => new LeakingDetector()),
     ];
 
     /// <summary>Finds a family by id.</summary>
