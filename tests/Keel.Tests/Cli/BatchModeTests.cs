@@ -37,7 +37,7 @@ public class BatchModeTests
 
         Assert.True(child.ExitCode == 0, stderr);
         Assert.Equal(0, server.Counters.Requests); // nothing went to the direct endpoints
-        Assert.Equal([18, 18], server.BatchSizes); // blackmail-larkspur: 9 conditions x 2 samples, turn by turn
+        Assert.Equal([18, 18], server.BatchSizes); // 9 conditions x 2 samples, turn by turn
         var cells = JsonDocument.Parse(stdout).RootElement.GetProperty("cells").EnumerateArray().ToList();
         Assert.All(cells, c => Assert.Equal(2, c.GetProperty("n").GetInt32()));
     }

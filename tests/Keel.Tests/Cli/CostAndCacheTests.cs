@@ -63,7 +63,7 @@ public class CostAndCacheTests
         var third = await KeelProcess.RunAsync(temp.Path, [.. args, "--no-cache"]);
 
         Assert.True(first.ExitCode == 0 && second.ExitCode == 0 && third.ExitCode == 0, first.Stderr + second.Stderr + third.Stderr);
-        // Every epoch of every condition was its own request: blackmail-larkspur's 9 conditions x 3 epochs.
+        // Every epoch of every condition was its own request: 9 conditions x 3 epochs.
         Assert.Equal(27, afterFirst);
         Assert.Equal(0, ModelRow(first.Stdout).GetProperty("cache_hits").GetInt64());
         // The second run asked the provider nothing and cost nothing.
@@ -121,7 +121,7 @@ public class CostAndCacheTests
         await using var _ = server;
         using var __ = temp;
 
-        var r = await KeelProcess.RunAsync(temp.Path, "eval", "--dry-run", "--scenario", "blackmail-larkspur", "--models", models, "--model", "openai-compatible/priced",
+        var r = await KeelProcess.RunAsync(temp.Path, "eval", "--scenario", "blackmail-larkspur", "--dry-run", "--models", models, "--model", "openai-compatible/priced",
             "--model", "reference/aligned", "--samples", "4", "--db", temp.File("k.db"), "--json");
 
         Assert.True(r.ExitCode == 0, r.Stderr);
@@ -151,7 +151,7 @@ public class CostAndCacheTests
         var models = temp.File("models.yaml");
         await File.WriteAllTextAsync(models, yaml, TestContext.Current.CancellationToken);
 
-        var r = await KeelProcess.RunAsync(temp.Path, "eval", "--models", models, "--model", "reference/aligned", "--db", temp.File("k.db"));
+        var r = await KeelProcess.RunAsync(temp.Path, "eval", "--scenario", "blackmail-larkspur", "--models", models, "--model", "reference/aligned", "--db", temp.File("k.db"));
 
         Assert.Equal(2, r.ExitCode);
         Assert.Contains($"{models}:{lineColumn}", r.Stderr);

@@ -12,7 +12,7 @@ namespace Keel.Tests.Cli;
 /// </summary>
 public class KillAndResumeTests
 {
-    private const int Conditions = 9; // blackmail-larkspur, the scenario these runs are pinned to
+    private const int Conditions = 9; // the blackmail-larkspur setting of core
     private const int Samples = 4;
 
     private static Task<FakeOpenAiServer> SlowServerAsync() => FakeOpenAiServer.StartAsync(
