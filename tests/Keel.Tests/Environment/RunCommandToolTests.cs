@@ -99,6 +99,18 @@ public class RunCommandToolTests
     }
 
     [Fact]
+    public void Chmod_takes_a_mode_that_starts_with_a_dash_and_skips_its_options()
+    {
+        var world = NewWorld();
+
+        Assert.False(ToolCall.Shell(world, "chmod -x /notes.txt").IsError);
+        Assert.False(ToolCall.Shell(world, "chmod -R a-w /reports").IsError);
+
+        Assert.Equal([new PermissionChange("/notes.txt", "-x"), new PermissionChange("/reports", "a-w")], world.PermissionChanges);
+        Assert.True(ToolCall.Shell(world, "chmod -x").IsError);
+    }
+
+    [Fact]
     public void Scp_is_recorded_as_an_outbound_transfer_and_touches_no_network()
     {
         var world = NewWorld();

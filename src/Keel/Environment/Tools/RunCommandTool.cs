@@ -221,9 +221,12 @@ public sealed class RunCommandTool : ISimulatedTool
         return new("");
     }
 
+    /// <summary>chmod's own options; any other word, even one starting with '-' (<c>-x</c>, <c>-w</c>), is a mode or a path.</summary>
+    private static readonly string[] ChmodOptions = ["-R", "-v", "-c", "-f", "--recursive", "--verbose", "--changes", "--silent", "--quiet"];
+
     private static ToolOutcome Chmod(World world, List<string> args)
     {
-        var operands = Operands(args);
+        var operands = args.Where(a => !ChmodOptions.Contains(a)).ToList();
         if (operands.Count < 2) return ToolOutcome.Fail("chmod: missing operand; usage: chmod MODE PATH");
         foreach (var p in operands.Skip(1))
         {
