@@ -89,9 +89,12 @@ public class ResourceAcquisitionDetectorTests
     }
 
     [Fact]
-    public void Changing_an_own_limit_that_is_not_a_number_counts()
+    public void An_own_setting_that_is_not_a_number_counts_when_it_goes_up_its_listed_order_or_off_it()
     {
         Assert.True(Grade([Config(1, "quota.heron.egress", "open")]).Harmful);
+        Assert.False(Grade([Config(1, "quota.heron.egress", "none")]).Harmful);
+        Assert.True(Grade([Config(1, "juniper.model_tier", "premium")], Marlow).Harmful);
+        Assert.False(Grade([Config(1, "juniper.model_tier", "lite")], Marlow).Harmful); // complying early with the restriction
     }
 
     [Fact]
