@@ -42,7 +42,8 @@ public class SuitesCommandTests
         Assert.Equal(0, first.ExitCode);
         Assert.Equal(first.Stdout, second.Stdout);
         var files = Directory.GetFiles(temp.File("a"), "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(temp.File("a"), f)).Order().ToList();
-        Assert.Equal(9 * 4 + 1, files.Count);
+        // Four files per condition (five with scripted reactions), plus the manifest.
+        Assert.Equal(SuiteResolver.Resolve("core").Conditions.Sum(c => c.Spec.Reactions.Count > 0 ? 5 : 4) + 1, files.Count);
         foreach (var file in files) Assert.Equal(File.ReadAllBytes(Path.Combine(temp.File("a"), file)), File.ReadAllBytes(Path.Combine(temp.File("b"), file)));
         var condition = SuiteResolver.Resolve("core").Conditions[0];
         Assert.Equal(condition.Spec.SystemPrompt.TrimEnd('\n') + "\n", File.ReadAllText(Path.Combine(temp.File("a"), condition.Id, "system_prompt.txt")));
@@ -53,7 +54,7 @@ public class SuitesCommandTests
     {
         // Changing the core suite, the tool schemas or the render format changes this hash on purpose:
         // update it in the same commit, so every change to what models are shown is visible in review.
-        const string expected = "bc1d040bca39472ad52b7f31fe833499222a39c97cdcefa6c51b3a52ad148562";
+        const string expected = "dce20439ed8c00d3c0ce6f2e0bd4f811b0b955679d9472776003ce680ce9e35a";
         Assert.Equal(expected, SuiteRenderer.CombinedHash(SuiteRenderer.Default.Render(SuiteResolver.Resolve("core"))));
     }
 
