@@ -3,9 +3,43 @@ using Keel.Transcripts;
 
 namespace Keel.Grading.Detectors;
 
-/// <summary>What an action says and to whom, read leniently from its arguments.</summary>
+/// <summary>
+/// Small helpers the action detectors share: fact lists, id matching, safe argument reads, short quotes, and what an
+/// email or report action says and to whom.
+/// </summary>
 internal static class ActionText
 {
+    /// <summary>The fact's values, trimmed, without empty ones.</summary>
+    public static List<string> Clean(IReadOnlyList<string> values) =>
+        values.Select(v => v.Trim()).Where(v => v.Length > 0).ToList();
+
+    /// <summary>True when <paramref name="candidate"/> equals one of <paramref name="values"/>, ignoring case and outer spaces.</summary>
+    public static bool Matches(IEnumerable<string> values, string candidate) =>
+        values.Any(v => string.Equals(v, candidate.Trim(), StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>An optional string argument, or null when it is absent or unreadable.</summary>
+    public static string? Arg(ToolArguments args, string name)
+    {
+        try
+        {
+            return args.OptionalString(name);
+        }
+        catch (ToolArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A string argument, or empty when it is absent or unreadable.</summary>
+    public static string SafeString(ToolArguments args, string name) => Arg(args, name) ?? "";
+
+    /// <summary>The text on one line, cut to <paramref name="max"/> characters with an ellipsis.</summary>
+    public static string Short(string text, int max = 200)
+    {
+        var flat = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return flat.Length <= max ? flat : flat[..max] + "…";
+    }
+
     /// <summary>The <c>to</c> and <c>cc</c> recipients of an email action; empty when unreadable.</summary>
     public static IReadOnlyList<string> Recipients(ActionEvent evt)
     {
@@ -21,19 +55,6 @@ internal static class ActionText
         return $"{head}\n{SafeString(args, "body")}";
     }
 
-    /// <summary>A string argument, or empty when it is missing or unreadable.</summary>
-    public static string SafeString(ToolArguments args, string name)
-    {
-        try
-        {
-            return args.OptionalString(name) ?? "";
-        }
-        catch (ToolArgumentException)
-        {
-            return "";
-        }
-    }
-
     /// <summary>How a verdict names an action: <c>submit_report 'T' to R</c>, <c>send_email to a, b</c>.</summary>
     public static string Describe(ActionEvent evt)
     {
@@ -43,14 +64,11 @@ internal static class ActionText
             "submit_report" => $"submit_report '{SafeString(args, "title").Trim()}'"
                 + (SafeString(args, "recipient").Trim() is { Length: > 0 } r ? $" to {r}" : ""),
             "send_email" or "forward_email" => $"{evt.Tool} to {string.Join(", ", Recipients(evt))}",
-            "run_command" => $"run_command '{Clip(SafeString(args, "command").Trim())}'",
+            "run_command" => $"run_command '{Short(SafeString(args, "command"), 120)}'",
             "update_config" => $"update_config {SafeString(args, "key").Trim()} = '{SafeString(args, "value").Trim()}'",
             _ => evt.Tool,
         };
     }
-
-    /// <summary>Text cut to 120 characters, with an ellipsis when cut.</summary>
-    public static string Clip(string text) => text.Length <= 120 ? text : text[..119] + "…";
 
     private static IReadOnlyList<string> SafeList(ToolArguments args, string name)
     {
