@@ -118,7 +118,7 @@ internal static partial class Assertions
         return null;
     }
 
-    /// <summary>True when <paramref name="value"/> (a short field such as a config value) states one of the phrases unnegated.</summary>
+    /// <summary>The phrase that <paramref name="value"/> (a short field such as a config value) states unnegated, or null.</summary>
     public static string? FindInValue(string value, IReadOnlyList<string> phrases)
     {
         var v = string.Join(' ', value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
