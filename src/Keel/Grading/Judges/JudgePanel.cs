@@ -45,7 +45,9 @@ public sealed class JudgePanel
 
     /// <summary>
     /// The judge's chat options: temperature 0, unless the judge's models-file defaults set a temperature (used as
-    /// given) or a reasoning effort (then no temperature is sent: reasoning models reject one).
+    /// given) or a reasoning effort (then no temperature is sent: reasoning models reject one). The OpenAI-family clients
+    /// send it; the Anthropic SDK has no temperature parameter, so Claude judges sample at the model's default. The
+    /// temperature is part of the response-cache key either way.
     /// </summary>
     public static ChatOptions Options(ModelDefaults? defaults) => new()
     {
