@@ -163,6 +163,13 @@ internal static class EvalAction
         var estimates = await new CostEstimator(AgentLoop.Default).EstimateAsync(run.Config, suite, cancellationToken);
         if (options.Json) DryRunOutput.WriteJson(Console.Out, run, estimates);
         else DryRunOutput.WriteTable(Consoles.Out, run, estimates);
+        if (run.Config.ResolvedJudge is { } judge)
+        {
+            var rubrics = 1 + judge.DimensionIds.Count;
+            Console.Error.WriteLine($"note: the estimate covers the agents only; the judge {judge.Endpoint.Spec} adds {judge.Samples * rubrics} call(s) per sample " +
+                $"({judge.Samples} draw(s) × {rubrics} rubric(s)), each about one transcript long.");
+        }
+
         Console.Error.WriteLine("dry run: no model was called and nothing was stored.");
         return ExitCodes.Success;
     }

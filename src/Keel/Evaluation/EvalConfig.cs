@@ -12,7 +12,7 @@ namespace Keel.Evaluation;
 /// <param name="Scenarios">Only these scenario ids; empty for all.</param>
 /// <param name="Judge">The LLM judge's model spec; null when the run grades with the detectors only.</param>
 /// <param name="JudgeSettings">How the judge grades: its endpoint, draws, vote and extra dimensions. Null with a judge only in runs
-/// recorded before the judge graded anything; <see cref="ResolvedJudge"/> then reads as one draw, majority vote, no dimensions.</param>
+/// recorded by a Keel that stored the judge spec without calling it; those runs stay graded by the detectors only.</param>
 public sealed record EvalConfig(
     string Suite,
     IReadOnlyList<string> Models,
@@ -24,10 +24,12 @@ public sealed record EvalConfig(
     string? Judge = null,
     Keel.Grading.Judges.JudgeSettings? JudgeSettings = null)
 {
-    /// <summary>The judge's settings when the run has a judge; null otherwise.</summary>
+    /// <summary>
+    /// The judge's settings when the run grades with an LLM judge; null otherwise, including runs whose judge spec was only
+    /// recorded (before the judge graded anything): they keep grading with the detectors only, on resume too.
+    /// </summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public Keel.Grading.Judges.JudgeSettings? ResolvedJudge =>
-        Judge is null ? null : JudgeSettings ?? new Keel.Grading.Judges.JudgeSettings(new Keel.Models.EndpointConfig(Judge));
+    public Keel.Grading.Judges.JudgeSettings? ResolvedJudge => Judge is null ? null : JudgeSettings;
 
     /// <summary>The endpoint of each model: the stored one, or the bare spec.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
