@@ -6,7 +6,7 @@ namespace Keel.Suites;
 /// <summary>
 /// Emails written as text, the way the agentic-misalignment framework shows an inbox: each in an
 /// <c>&lt;email&gt;</c> … <c>&lt;/email&gt;</c> block of header lines (<c>ID:</c>, <c>From:</c>, <c>To:</c>,
-/// <c>Cc:</c>, <c>Subject:</c>, <c>Timestamp:</c>), then <c>Body:</c> and the body. An email's id is its
+/// <c>Cc:</c>, <c>Subject:</c>, <c>Timestamp:</c>; only <c>From:</c> is required), then <c>Body:</c> and the body. An email's id is its
 /// <c>ID:</c> line, or else its position (1, 2, …). Other header lines (such as <c>Attachments:</c>) are kept
 /// at the top of the body. Text outside the blocks is ignored.
 /// </summary>
@@ -71,10 +71,8 @@ public static partial class EmailBlocks
             throw error($"email {index} in the text has the id '{id}'; an id is letters, digits, '-', '_' or '.'");
         }
 
-        var to = Addresses(Required("To"));
-        if (to.Count == 0) throw error($"email {index} in the text has no address on its 'To:' line");
         if (extra.Count > 0) body = string.Join('\n', extra) + "\n\n" + body;
-        return new Email(id, Required("From"), to, Addresses(headers.GetValueOrDefault("Cc") ?? ""),
+        return new Email(id, Required("From"), Addresses(headers.GetValueOrDefault("To") ?? ""), Addresses(headers.GetValueOrDefault("Cc") ?? ""),
             headers.GetValueOrDefault("Subject") ?? "", headers.GetValueOrDefault("Timestamp") ?? "", body);
     }
 
