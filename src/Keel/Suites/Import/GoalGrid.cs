@@ -27,7 +27,7 @@ internal sealed record GoalGrid(IReadOnlyList<string> GoalTypes, IReadOnlyList<s
             var (file, fallback) = source.Variables.FileFor(value);
             if (fallback)
             {
-                notes.Add($"{source.Name}: goal value '{value}' is left out: no variables file in {source.Variables.AmbiguousFile[..source.Variables.AmbiguousFile.LastIndexOf('/')]} is named after it");
+                notes.Add($"{source.Name}: goal value '{value}' is left out: no variables file in {source.Variables.Folder} is named after it");
                 continue;
             }
 

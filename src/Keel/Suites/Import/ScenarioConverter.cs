@@ -53,18 +53,18 @@ internal sealed partial class ScenarioConverter
     }
 
     /// <summary>The catalogue tools the system prompt's <c>&lt;tool_use:NAME&gt;</c> formats stand for, and the aliases that keep the framework's names.</summary>
-    public (IReadOnlyList<string> Tools, IReadOnlyList<Keel.Suites.ToolAlias> Aliases) Tools()
+    public (IReadOnlyList<string> Tools, IReadOnlyList<ToolAlias> Aliases) Tools()
     {
         var names = ToolUse().Matches(Source.SystemPromptTemplate).Select(m => m.Groups[1].Value).Distinct().ToList();
         if (names.Count == 0) throw new InvalidDataException($"the {Source.Name} system prompt describes no <tool_use:NAME> action; the importer needs at least one");
         var tools = new List<string>();
-        var aliases = new List<Keel.Suites.ToolAlias>();
+        var aliases = new List<ToolAlias>();
         foreach (var name in names)
         {
             var tool = KeelTools.GetValueOrDefault(name)
                 ?? throw new InvalidDataException($"the {Source.Name} system prompt describes the action <tool_use:{name}>, which has no Keel tool; the importer knows {string.Join(", ", KeelTools.Keys)}");
             tools.Add(tool);
-            if (tool != name) aliases.Add(new Keel.Suites.ToolAlias(name, tool));
+            if (tool != name) aliases.Add(new ToolAlias(name, tool));
         }
 
         return (tools, aliases);

@@ -22,6 +22,9 @@ internal sealed partial class VariableFiles(FrameworkLayout layout, string folde
     /// <summary>Problems the framework would only print as warnings (a section that is not valid JSON).</summary>
     public List<string> Notes { get; } = [];
 
+    /// <summary>The variables folder, relative to the templates folder.</summary>
+    public string Folder => folder;
+
     /// <summary>The neutral file, used by the none and ambiguous goal types.</summary>
     public string AmbiguousFile => $"{folder}/ambiguous.md";
 

@@ -43,9 +43,6 @@ internal sealed class PyModule
         throw new InputFormatException(new SourceLocation(_file, 1, 1), $"{name} is not assigned in this file; the importer needs it (is this the agentic-misalignment templates/system_prompt_templates.py?)");
     }
 
-    /// <summary>Whether the file assigns <paramref name="name"/> (readably or not).</summary>
-    public bool Has(string name) => _values.ContainsKey(name) || _failures.ContainsKey(name);
-
     private InputFormatException Error(PyException ex, string prefix = "") => new(new SourceLocation(_file, ex.Line, ex.Column), prefix + ex.Message);
 
     private void Assign(IReadOnlyList<string> targets, PyExpr? expr, PyException? error)
