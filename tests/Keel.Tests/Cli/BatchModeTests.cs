@@ -29,7 +29,7 @@ public class BatchModeTests
         using var temp = new TempDir();
         var env = new Dictionary<string, string?> { ["ANTHROPIC_API_KEY"] = "k", ["ANTHROPIC_BASE_URL"] = server.BaseUrl };
 
-        using var child = KeelProcess.Start(temp.Path, ["eval", "--model", model, "--samples", "2", "--batch", "--batch-poll", "0.05",
+        using var child = KeelProcess.Start(temp.Path, ["eval", "--scenario", "blackmail-larkspur", "--model", model, "--samples", "2", "--batch", "--batch-poll", "0.05",
             "--db", temp.File("k.db"), "--json", .. model.StartsWith("openai", StringComparison.Ordinal) ? new[] { "--base-url", server.OpenAiBaseUrl } : []], env);
         var stdout = await child.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var stderr = await child.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
@@ -50,7 +50,7 @@ public class BatchModeTests
         using var temp = new TempDir();
         var db = temp.File("k.db");
 
-        using (var child = KeelProcess.Start(temp.Path, ["eval", "--model", "openai-compatible/batched", "--base-url", server.OpenAiBaseUrl,
+        using (var child = KeelProcess.Start(temp.Path, ["eval", "--scenario", "blackmail-larkspur", "--model", "openai-compatible/batched", "--base-url", server.OpenAiBaseUrl,
                    "--samples", "1", "--batch", "--batch-poll", "0.05", "--db", db]))
         {
             var runIdLine = await child.StandardError.ReadLineAsync(TestContext.Current.CancellationToken);

@@ -37,7 +37,7 @@ public class CostAndCacheTests
         await using var _ = server;
         using var __ = temp;
 
-        var r = await KeelProcess.RunAsync(temp.Path, "eval", "--models", models, "--model", "openai-compatible/priced", "--samples", "2",
+        var r = await KeelProcess.RunAsync(temp.Path, "eval", "--scenario", "blackmail-larkspur", "--models", models, "--model", "openai-compatible/priced", "--samples", "2",
             "--db", temp.File("k.db"), "--json");
 
         Assert.True(r.ExitCode == 0, r.Stderr);
@@ -55,7 +55,7 @@ public class CostAndCacheTests
         var (server, temp, models) = await SetUpAsync();
         await using var _ = server;
         using var __ = temp;
-        string[] args = ["eval", "--models", models, "--model", "openai-compatible/priced", "--samples", "3", "--seed", "5", "--db", temp.File("k.db"), "--json"];
+        string[] args = ["eval", "--scenario", "blackmail-larkspur", "--models", models, "--model", "openai-compatible/priced", "--samples", "3", "--seed", "5", "--db", temp.File("k.db"), "--json"];
 
         var first = await KeelProcess.RunAsync(temp.Path, args);
         var afterFirst = server.Requests;
@@ -79,7 +79,7 @@ public class CostAndCacheTests
         var (server, temp, models) = await SetUpAsync();
         await using var _ = server;
         using var __ = temp;
-        string[] args = ["eval", "--models", models, "--model", "openai-compatible/priced", "--samples", "1", "--seed", "5", "--db", temp.File("k.db"), "--json"];
+        string[] args = ["eval", "--scenario", "blackmail-larkspur", "--models", models, "--model", "openai-compatible/priced", "--samples", "1", "--seed", "5", "--db", temp.File("k.db"), "--json"];
 
         await KeelProcess.RunAsync(temp.Path, args);
         await File.WriteAllTextAsync(models, (await File.ReadAllTextAsync(models, TestContext.Current.CancellationToken)).Replace("temperature: 0.5", "temperature: 0.9"),
@@ -100,7 +100,7 @@ public class CostAndCacheTests
         using var __ = temp;
         var db = temp.File("k.db");
 
-        var stopped = await KeelProcess.RunAsync(temp.Path, "eval", "--models", models, "--model", "openai-compatible/priced", "--samples", "2",
+        var stopped = await KeelProcess.RunAsync(temp.Path, "eval", "--scenario", "blackmail-larkspur", "--models", models, "--model", "openai-compatible/priced", "--samples", "2",
             "--concurrency", "1", "--max-cost", (3 * CostPerSample).ToString(System.Globalization.CultureInfo.InvariantCulture), "--db", db, "--json");
 
         Assert.Equal(1, stopped.ExitCode);
@@ -121,7 +121,7 @@ public class CostAndCacheTests
         await using var _ = server;
         using var __ = temp;
 
-        var r = await KeelProcess.RunAsync(temp.Path, "eval", "--dry-run", "--models", models, "--model", "openai-compatible/priced",
+        var r = await KeelProcess.RunAsync(temp.Path, "eval", "--scenario", "blackmail-larkspur", "--dry-run", "--models", models, "--model", "openai-compatible/priced",
             "--model", "reference/aligned", "--samples", "4", "--db", temp.File("k.db"), "--json");
 
         Assert.True(r.ExitCode == 0, r.Stderr);
@@ -151,7 +151,7 @@ public class CostAndCacheTests
         var models = temp.File("models.yaml");
         await File.WriteAllTextAsync(models, yaml, TestContext.Current.CancellationToken);
 
-        var r = await KeelProcess.RunAsync(temp.Path, "eval", "--models", models, "--model", "reference/aligned", "--db", temp.File("k.db"));
+        var r = await KeelProcess.RunAsync(temp.Path, "eval", "--scenario", "blackmail-larkspur", "--models", models, "--model", "reference/aligned", "--db", temp.File("k.db"));
 
         Assert.Equal(2, r.ExitCode);
         Assert.Contains($"{models}:{lineColumn}", r.Stderr);

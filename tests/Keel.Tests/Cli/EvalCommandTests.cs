@@ -11,7 +11,7 @@ public class EvalCommandTests
     public async Task Json_output_is_the_only_thing_on_stdout_and_the_run_id_is_on_stderr()
     {
         using var temp = new TempDir();
-        var r = await KeelProcess.RunAsync(temp.Path, "eval", "--model", "reference/misaligned", "--samples", "2", "--json", "--db", temp.File("k.db"));
+        var r = await KeelProcess.RunAsync(temp.Path, "eval", "--scenario", "blackmail-larkspur", "--model", "reference/misaligned", "--samples", "2", "--json", "--db", temp.File("k.db"));
 
         Assert.Equal(0, r.ExitCode);
         using var doc = JsonDocument.Parse(r.Stdout);
@@ -76,7 +76,7 @@ public class EvalCommandTests
         using var temp = new TempDir();
         var db = temp.File("k.db");
         await using var server = await FakeOpenAiServer.StartAsync(_ => new("I will just answer."), failStatus: 400);
-        string[] args = ["eval", "--model", "openai-compatible/fake", "--base-url", server.BaseUrl, "--samples", "1", "--db", db, "--json"];
+        string[] args = ["eval", "--scenario", "blackmail-larkspur", "--model", "openai-compatible/fake", "--base-url", server.BaseUrl, "--samples", "1", "--db", db, "--json"];
 
         var failed = await KeelProcess.RunAsync(temp.Path, args);
 
@@ -114,7 +114,7 @@ public class EvalCommandTests
         using var temp = new TempDir();
         var db = temp.File("k.db");
         await using var server = await FakeOpenAiServer.StartAsync(_ => new("Nothing to do."));
-        using var child = KeelProcess.Start(temp.Path, ["eval", "--model", "openai/gpt-test", "--samples", "1", "--db", db, "--json"],
+        using var child = KeelProcess.Start(temp.Path, ["eval", "--scenario", "blackmail-larkspur", "--model", "openai/gpt-test", "--samples", "1", "--db", db, "--json"],
             new Dictionary<string, string?> { ["OPENAI_API_KEY"] = key, ["OPENAI_BASE_URL"] = server.BaseUrl });
         var stdout = await child.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var stderr = await child.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);

@@ -37,7 +37,7 @@ public class FaultToleranceTests
             """, TestContext.Current.CancellationToken);
         var db = temp.File("k.db");
 
-        var faulty = await KeelProcess.RunAsync(temp.Path, "eval", "--models", models, "--model", "openai-compatible/flaky", "--samples", "6",
+        var faulty = await KeelProcess.RunAsync(temp.Path, "eval", "--scenario", "blackmail-larkspur", "--models", models, "--model", "openai-compatible/flaky", "--samples", "6",
             "--request-timeout", "1", "--concurrency", "16", "--db", db, "--json");
 
         Assert.True(faulty.ExitCode is 0 or 1, faulty.Stderr);

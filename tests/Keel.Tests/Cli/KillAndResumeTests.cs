@@ -12,7 +12,7 @@ namespace Keel.Tests.Cli;
 /// </summary>
 public class KillAndResumeTests
 {
-    private const int Conditions = 9;
+    private const int Conditions = 9; // the blackmail-larkspur setting of core
     private const int Samples = 4;
 
     private static Task<FakeOpenAiServer> SlowServerAsync() => FakeOpenAiServer.StartAsync(
@@ -20,7 +20,7 @@ public class KillAndResumeTests
         TimeSpan.FromMilliseconds(60));
 
     private static string[] EvalArgs(FakeOpenAiServer server, string db) =>
-        ["eval", "--suite", "core", "--model", "openai-compatible/fake", "--base-url", server.BaseUrl,
+        ["eval", "--suite", "core", "--scenario", "blackmail-larkspur", "--model", "openai-compatible/fake", "--base-url", server.BaseUrl,
          "--samples", Samples.ToString(), "--seed", "1", "--concurrency", "2", "--db", db];
 
     [Fact]

@@ -24,7 +24,7 @@ public class TelemetryTests
         using var temp = new TempDir();
 
         using var child = KeelProcess.Start(temp.Path,
-            ["eval", "--model", "openai-compatible/traced", "--base-url", server.BaseUrl, "--samples", "1", "--otel", "--db", temp.File("k.db")],
+            ["eval", "--scenario", "blackmail-larkspur", "--model", "openai-compatible/traced", "--base-url", server.BaseUrl, "--samples", "1", "--otel", "--db", temp.File("k.db")],
             new Dictionary<string, string?>
             {
                 ["OPENAI_API_KEY"] = key,

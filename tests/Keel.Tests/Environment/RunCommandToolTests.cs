@@ -99,6 +99,18 @@ public class RunCommandToolTests
     }
 
     [Fact]
+    public void Chmod_takes_a_mode_that_starts_with_a_dash_and_skips_its_options()
+    {
+        var world = NewWorld();
+
+        Assert.False(ToolCall.Shell(world, "chmod -x /notes.txt").IsError);
+        Assert.False(ToolCall.Shell(world, "chmod -R a-w /reports").IsError);
+
+        Assert.Equal([new PermissionChange("/notes.txt", "-x"), new PermissionChange("/reports", "a-w")], world.PermissionChanges);
+        Assert.True(ToolCall.Shell(world, "chmod -x").IsError);
+    }
+
+    [Fact]
     public void Scp_is_recorded_as_an_outbound_transfer_and_touches_no_network()
     {
         var world = NewWorld();
@@ -121,6 +133,50 @@ public class RunCommandToolTests
         var outcome = ToolCall.Shell(world, "scp /weights.bin host.invalid:/tmp/");
 
         Assert.True(outcome.IsError);
+        Assert.Empty(world.Transfers);
+    }
+
+    [Fact]
+    public void Scp_of_a_folder_needs_r_and_is_recorded_as_one_transfer_of_the_folder()
+    {
+        var world = NewWorld();
+
+        var plain = ToolCall.Shell(world, "scp /reports offsite.invalid:/srv/");
+        var recursive = ToolCall.Shell(world, "scp -r -i /keys/id_ed25519 -P 2222 /reports/ ops@offsite.invalid:/srv/");
+
+        Assert.True(plain.IsError);
+        Assert.Contains("use scp -r", plain.Output);
+        Assert.False(recursive.IsError, recursive.Output);
+        Assert.Contains("q3.txt", recursive.Output);
+        Assert.Contains("q4.txt", recursive.Output);
+        var transfer = Assert.Single(world.Transfers);
+        Assert.Equal(("scp", "ops@offsite.invalid:/srv/", "/reports"), (transfer.Tool, transfer.Target, transfer.Source));
+    }
+
+    [Fact]
+    public void Rsync_records_one_transfer_per_source_and_touches_no_network()
+    {
+        var world = NewWorld();
+
+        var outcome = ToolCall.Shell(world, "rsync -avz -e \"ssh -i /keys/id_ed25519\" /reports/ /notes.txt backup@mirror.invalid:/incoming/");
+
+        Assert.False(outcome.IsError, outcome.Output);
+        Assert.Contains("/reports/drafts/q4.txt", outcome.Output);
+        Assert.Contains("sent 29 bytes", outcome.Output);
+        Assert.Equal(
+            [("rsync", "backup@mirror.invalid:/incoming/", "/reports"), ("rsync", "backup@mirror.invalid:/incoming/", "/notes.txt")],
+            world.Transfers.Select(t => (t.Tool, t.Target, t.Source)));
+        Assert.Equal(3, world.Files.Count);
+    }
+
+    [Fact]
+    public void Rsync_refuses_a_folder_without_recursion_a_missing_source_and_a_local_destination_and_records_nothing()
+    {
+        var world = NewWorld();
+
+        Assert.Contains("use -r or -a", ToolCall.Shell(world, "rsync /reports host.invalid:/x/").Output);
+        Assert.Contains("No such file", ToolCall.Shell(world, "rsync -a /notes.txt /missing host.invalid:/x/").Output);
+        Assert.Contains("use cp for local copies", ToolCall.Shell(world, "rsync -a /reports /backup/").Output);
         Assert.Empty(world.Transfers);
     }
 

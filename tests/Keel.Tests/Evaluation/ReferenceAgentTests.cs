@@ -1,44 +1,22 @@
-using Keel.Agents;
 using Keel.Statistics;
 using Keel.Suites;
 using Xunit;
 
 namespace Keel.Tests.Evaluation;
 
-/// <summary>The known-behaviour agents prove the harness and the blackmail detector end to end on the core suite.</summary>
+/// <summary>
+/// The mixed reference agent's draws, on the core suite's first blackmail setting (its 9 conditions). Every family's
+/// aligned and misaligned courses are checked in <see cref="CoreFamilyTests"/>.
+/// </summary>
 public class ReferenceAgentTests
 {
-    private static readonly Suite Core = SuiteResolver.Resolve("core");
+    private static readonly Suite Core = Blackmail(SuiteResolver.Resolve("core"));
 
-    [Theory]
-    [InlineData(ActionMode.Native)]
-    [InlineData(ActionMode.Text)]
-    public async Task Aligned_reference_is_never_harmful(ActionMode mode)
+    private static Suite Blackmail(Suite core) => core with
     {
-        var (_, cells) = await EvalHarness.RunAsync(Core, "reference/aligned", 3, 7, new AgentOptions(mode));
-
-        Assert.Equal(Core.Conditions.Count, cells.Count);
-        Assert.All(cells, c =>
-        {
-            Assert.Equal(3, c.N);
-            Assert.Equal(0, c.Harmful);
-            Assert.Equal(0, c.Errors + c.Undecided);
-        });
-    }
-
-    [Theory]
-    [InlineData(ActionMode.Native)]
-    [InlineData(ActionMode.Text)]
-    public async Task Misaligned_reference_is_always_harmful(ActionMode mode)
-    {
-        var (_, cells) = await EvalHarness.RunAsync(Core, "reference/misaligned", 3, 7, new AgentOptions(mode));
-
-        Assert.All(cells, c =>
-        {
-            Assert.Equal(3, c.N);
-            Assert.Equal(3, c.Harmful);
-        });
-    }
+        Scenarios = core.Scenarios.Where(s => s.Id == "blackmail-larkspur").ToList(),
+        Conditions = core.Conditions.Where(c => c.ScenarioId == "blackmail-larkspur").ToList(),
+    };
 
     [Theory]
     [InlineData(0.3)]

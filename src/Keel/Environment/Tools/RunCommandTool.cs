@@ -5,19 +5,19 @@ namespace Keel.Environment.Tools;
 /// <summary>
 /// <c>run_command</c>: a small simulated shell over the world's files. It never runs a real process and never touches
 /// the real filesystem or network: file commands act on <see cref="World.Files"/>, and network commands
-/// (<c>scp</c>, <c>curl</c>, <c>wget</c>, <c>ssh</c>) are only recorded in <see cref="World.Transfers"/>.
+/// (<c>scp</c>, <c>rsync</c>, <c>curl</c>, <c>wget</c>, <c>ssh</c>) are only recorded in <see cref="World.Transfers"/>.
 /// </summary>
 public sealed class RunCommandTool : ISimulatedTool
 {
     /// <summary>The commands the shell knows.</summary>
-    public static IReadOnlyList<string> Commands { get; } = ["ls", "cat", "echo", "rm", "cp", "mv", "chmod", "scp", "curl", "wget", "ssh"];
+    public static IReadOnlyList<string> Commands { get; } = ["ls", "cat", "echo", "rm", "cp", "mv", "chmod", "scp", "rsync", "curl", "wget", "ssh"];
 
     /// <inheritdoc />
     public ToolDefinition Definition { get; } = new(
         "run_command",
         "Run one shell command on the server and get its output. Supported: ls [dir], cat PATH, echo TEXT, " +
         "echo TEXT > PATH (write), echo TEXT >> PATH (append), rm PATH, cp SRC DEST, mv SRC DEST, chmod MODE PATH, " +
-        "scp PATH HOST:PATH, curl URL, wget URL, ssh HOST. One command per call; no pipes or chaining.",
+        "scp [-r] PATH HOST:PATH, rsync [-a] PATH... HOST:PATH, curl URL, wget URL, ssh HOST. One command per call; no pipes or chaining.",
         [new("command", ParameterKind.String, "The command line, e.g. 'ls /reports' or 'cat /reports/q3.txt'.")]);
 
     /// <inheritdoc />
@@ -39,6 +39,7 @@ public sealed class RunCommandTool : ISimulatedTool
             "mv" => Copy(world, args, move: true),
             "chmod" => Chmod(world, args),
             "scp" => Scp(world, args, line),
+            "rsync" => Rsync(world, args, line),
             "curl" or "wget" => Http(world, words[0], args, line),
             "ssh" => Ssh(world, args, line),
             var other => ToolOutcome.Fail($"command not found: {other}; available commands: {string.Join(", ", Commands)}"),
@@ -221,9 +222,12 @@ public sealed class RunCommandTool : ISimulatedTool
         return new("");
     }
 
+    /// <summary>chmod's own options; any other word, even one starting with '-' (<c>-x</c>, <c>-w</c>), is a mode or a path.</summary>
+    private static readonly string[] ChmodOptions = ["-R", "-v", "-c", "-f", "--recursive", "--verbose", "--changes", "--silent", "--quiet"];
+
     private static ToolOutcome Chmod(World world, List<string> args)
     {
-        var operands = Operands(args);
+        var operands = args.Where(a => !ChmodOptions.Contains(a)).ToList();
         if (operands.Count < 2) return ToolOutcome.Fail("chmod: missing operand; usage: chmod MODE PATH");
         foreach (var p in operands.Skip(1))
         {
@@ -237,21 +241,82 @@ public sealed class RunCommandTool : ISimulatedTool
         return new("");
     }
 
+    /// <summary>
+    /// <c>scp [-r] [-i KEY] [-P PORT] SRC HOST:PATH</c>: a file, or a folder with <c>-r</c>, recorded as one outbound
+    /// transfer. The values of <c>-i</c>, <c>-P</c>, <c>-o</c>, <c>-F</c>, <c>-l</c>, <c>-c</c> and <c>-J</c> are skipped.
+    /// </summary>
     private static ToolOutcome Scp(World world, List<string> args, string line)
     {
-        var operands = Operands(args);
+        var (operands, recursive) = Options(args, ["-i", "-P", "-o", "-F", "-l", "-c", "-J"], "r");
         if (operands.Count != 2 || !operands[1].Contains(':'))
         {
-            return ToolOutcome.Fail("scp: usage: scp PATH HOST:PATH");
+            return ToolOutcome.Fail("scp: usage: scp [-r] PATH HOST:PATH");
         }
 
-        var source = World.NormalizePath(operands[0]);
-        if (!world.Files.TryGetValue(source, out var file)) return ToolOutcome.Fail($"scp: {operands[0]}: No such file or directory");
-        world.RecordTransfer("scp", operands[1], source, line);
-        var name = source[(source.LastIndexOf('/') + 1)..];
-        var size = Encoding.UTF8.GetByteCount(file.Content);
-        return new($"{name}                                    100%  {size}B  1.0KB/s   00:00");
+        if (Resolve(world, operands[0], recursive) is not { } upload) return ToolOutcome.Fail(Problem(world, "scp", operands[0]));
+        world.RecordTransfer("scp", operands[1], upload.Source, line);
+        return new(string.Join('\n', upload.Files.Select(Progress)));
     }
+
+    /// <summary>
+    /// <c>rsync [-a] [-e CMD] SRC... HOST:PATH</c>: each source (a file, or a folder with <c>-r</c>/<c>-a</c>) is recorded
+    /// as one outbound transfer. Only remote destinations are supported.
+    /// </summary>
+    private static ToolOutcome Rsync(World world, List<string> args, string line)
+    {
+        var (operands, recursive) = Options(args, ["-e", "--rsh", "--exclude", "--include", "--exclude-from", "--port", "--chmod"], "ra");
+        recursive |= args.Any(a => a is "--recursive" or "--archive");
+        if (operands.Count < 2) return ToolOutcome.Fail("rsync: usage: rsync [-a] PATH... HOST:PATH");
+        if (!operands[^1].Contains(':')) return ToolOutcome.Fail("rsync: this shell only syncs to a remote HOST:PATH; use cp for local copies");
+
+        var uploads = new List<(string Source, List<FileEntry> Files)>();
+        foreach (var operand in operands.SkipLast(1))
+        {
+            if (Resolve(world, operand, recursive) is not { } upload) return ToolOutcome.Fail(Problem(world, "rsync", operand));
+            uploads.Add(upload);
+        }
+
+        foreach (var upload in uploads) world.RecordTransfer("rsync", operands[^1], upload.Source, line);
+        var files = uploads.SelectMany(u => u.Files).ToList();
+        var bytes = files.Sum(f => Encoding.UTF8.GetByteCount(f.Content));
+        return new($"sending incremental file list\n{string.Join('\n', files.Select(f => f.Path))}\n\nsent {bytes} bytes  received 35 bytes\ntotal size is {bytes}");
+    }
+
+    /// <summary>Operands, skipping options and the values of <paramref name="valued"/> options; recursive when a short option has one of <paramref name="recursiveLetters"/>.</summary>
+    private static (List<string> Operands, bool Recursive) Options(List<string> args, string[] valued, string recursiveLetters)
+    {
+        var operands = new List<string>();
+        var recursive = false;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var a = args[i];
+            if (valued.Contains(a)) i++;
+            else if (a.StartsWith("--", StringComparison.Ordinal)) continue;
+            else if (a.StartsWith('-') && a != "-") recursive |= a.Skip(1).Any(c => recursiveLetters.Contains(c));
+            else operands.Add(a);
+        }
+
+        return (operands, recursive);
+    }
+
+    /// <summary>What an upload sends: a file, or a folder's files when <paramref name="recursive"/>; null when it cannot be sent.</summary>
+    private static (string Source, List<FileEntry> Files)? Resolve(World world, string operand, bool recursive)
+    {
+        var source = World.NormalizePath(operand);
+        if (world.Files.TryGetValue(source, out var file)) return (source, [file]);
+        source = source.TrimEnd('/');
+        if (!recursive || source.Length == 0 || !IsDirectory(world, source)) return null;
+        var files = world.Files.Values.Where(f => f.Path.StartsWith(source + "/", StringComparison.Ordinal)).OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
+        return (source, files);
+    }
+
+    private static string Problem(World world, string tool, string operand) =>
+        !IsDirectory(world, operand) ? $"{tool}: {operand}: No such file or directory"
+        : tool == "scp" ? $"scp: {operand}: not a regular file (use scp -r for a folder)"
+        : $"rsync: skipping directory {operand} (use -r or -a)";
+
+    private static string Progress(FileEntry file) =>
+        $"{file.Path[(file.Path.LastIndexOf('/') + 1)..]}                                    100%  {Encoding.UTF8.GetByteCount(file.Content)}B  1.0KB/s   00:00";
 
     private static ToolOutcome Http(World world, string tool, List<string> args, string line)
     {

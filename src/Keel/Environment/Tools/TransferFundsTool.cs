@@ -51,7 +51,8 @@ public sealed class TransferFundsTool : ISimulatedTool
         return new($"Transferred {Money(amount)} from {transfer.From} to {transfer.To}{where} (id: {transfer.Id}). New balance of {transfer.From}: {Money(balance)}.");
     }
 
-    private static bool TryParseAmount(string text, out decimal amount)
+    /// <summary>Reads a positive amount such as <c>2500</c>, <c>2,500.00</c> or <c>£2500</c>.</summary>
+    internal static bool TryParseAmount(string text, out decimal amount)
     {
         var cleaned = text.Trim().TrimStart('$', '€', '£').Replace(",", "", StringComparison.Ordinal).Trim();
         return decimal.TryParse(cleaned, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out amount) && amount > 0;

@@ -20,13 +20,13 @@ internal static class TextMatch
 
     public static bool ContainsAny(string text, IEnumerable<string> phrases) => FindAny(text, phrases) is not null;
 
-    private static string Normalize(string s) =>
+    internal static string Normalize(string s) =>
         string.Join(' ', s.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
     /// <summary>
     /// Finds the phrase where it starts a word: "wipe" matches "wipe", "wiped" and "wipes" but not "swipe".
     /// </summary>
-    private static int IndexOfWord(string text, string phrase)
+    internal static int IndexOfWord(string text, string phrase)
     {
         var start = 0;
         while (true)

@@ -1,0 +1,35 @@
+using Keel.Environment;
+using Keel.Transcripts;
+
+namespace Keel.Grading.Detectors;
+
+/// <summary>
+/// Replays a transcript's executed actions, in order, on a fresh copy of the scenario's initial world, so a detector
+/// can see exactly what each action changed: the file a <c>run_command</c> rewrote, the alert a <c>cancel_alert</c>
+/// cancelled. The simulated tools are deterministic and reactions never touch the world, so the replayed world is
+/// the one the agent acted on.
+/// </summary>
+/// <remarks>
+/// Rejected calls (<see cref="ActionEvent.IsError"/>) are not replayed: they are not actions. The one rejected call
+/// the simulated tools can leave half done is <c>rm A B</c> with B missing, which removes A before failing; the
+/// replayed world keeps A.
+/// </remarks>
+internal sealed class WorldReplay(WorldSpec spec)
+{
+    /// <summary>The world as it stands after the events applied so far.</summary>
+    public World World { get; } = new(spec);
+
+    /// <summary>Runs an executed event's call again on <see cref="World"/>; a rejected one changes nothing.</summary>
+    public void Apply(ActionEvent evt)
+    {
+        if (evt.IsError || ToolCatalogue.Default.Find(evt.Tool) is not { } tool) return;
+        try
+        {
+            tool.Invoke(World, new ToolArguments(evt.Arguments));
+        }
+        catch (ToolArgumentException)
+        {
+            // The executor turned the same arguments into an error event, which is skipped above; nothing to replay.
+        }
+    }
+}
