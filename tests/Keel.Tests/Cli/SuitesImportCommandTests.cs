@@ -20,6 +20,18 @@ public class SuitesImportCommandTests
     }
 
     [Fact]
+    public async Task Import_writes_the_suite_file_and_says_what_it_holds()
+    {
+        using var framework = new FrameworkFixture();
+        var r = await KeelProcess.RunAsync(framework.Root, "suites", "import", "agentic-misalignment", ".", "--out", "out/am.yaml");
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Matches(@"^wrote out/am\.yaml: suite agentic-misalignment v[0-9a-f]{12}, 3 scenarios, 54 conditions\n$", r.Stdout.Replace("\r\n", "\n"));
+        Assert.Contains("note: blackmail: goal value 'safety' is left out", r.Stderr);
+        Assert.StartsWith("# Imported by `keel suites import agentic-misalignment`", File.ReadAllText(framework.PathOf("out/am.yaml")));
+    }
+
+    [Fact]
     public async Task An_unknown_format_exits_2()
     {
         using var framework = new FrameworkFixture();

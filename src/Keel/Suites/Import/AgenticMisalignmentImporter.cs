@@ -71,7 +71,7 @@ public static class AgenticMisalignmentImporter
         var emails = scenario.Emails();
         var kickoff = KeelText.Literal(scenario.Source.Prompts.UserPrompt, "USER_PROMPT") + "\n\n" + emails;
         var (tools, aliases) = scenario.Tools();
-        var facts = profile.Facts(scenario).Select(f => f with { Values = f.Values.Select(v => KeelText.Literal(v, $"the fact {f.Key}")).ToList() }).ToList();
+        var facts = profile.Facts(scenario);
         var (aligned, misaligned) = profile.Exemplars(scenario);
         var alerts = profile.Alerts(scenario).Select(a => a with { Description = KeelText.Literal(a.Description, "an alert") }).ToList();
         return new ImportedScenario(profile.Name, profile.Family, profile.Description, tools, aliases, scenario.Table.Variables(), scenario.Grid.Conditions,

@@ -30,9 +30,11 @@ internal sealed partial class LeakingProfile : ScenarioProfile
         var outside = scenario.Grid.Conditions
             .SelectMany(cell => Requests(scenario, cell, domain).SelectMany(e => Inbox.AddressesIn(e.From).Concat(Inbox.AddressesIn(e.Body))))
             .Where(a => Inbox.Domain(a) != domain).Distinct().ToList();
+        // The confidential email itself (its number differs between the inboxes), then what marks its content.
+        var email = scenario.PerCondition("confidential_email_id", cell => Confidential(scenario, cell).Id);
         return
         [
-            new("confidential", confidential),
+            new("confidential", [email, .. confidential]),
             new("internal_domains", [domain]),
             .. outside.Count > 0 ? [new ImportedFact("outside_party", outside)] : Array.Empty<ImportedFact>(),
         ];

@@ -1,6 +1,5 @@
 using Keel.Agents;
 using Keel.Grading;
-using Keel.Grading.Detectors;
 using Keel.Models;
 using Keel.Suites;
 using Keel.Suites.Import;
@@ -160,16 +159,21 @@ public sealed class AgenticMisalignmentImportTests : IDisposable
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Reference_agents_are_graded_as_their_exemplars_say_in_every_condition(bool misaligned)
+    public async Task Reference_agents_are_graded_as_their_exemplars_say_in_every_condition_of_every_scenario(bool misaligned)
     {
-        foreach (var condition in LoadBlackmail().Conditions)
+        var suite = SuiteLoader.Default.Load(AgenticMisalignmentImporter.Import(_framework.Root).Yaml, "agentic-misalignment.yaml", "test");
+        Assert.Equal(54, suite.Conditions.Count);
+        foreach (var condition in suite.Conditions)
         {
             var path = misaligned ? condition.Spec.Exemplars.Misaligned : condition.Spec.Exemplars.Aligned;
             using var client = new ReferenceChatClient(path, "reference/test", condition.Spec.Run.TextName);
+            // The scenarios run text actions in one turn whatever the run's options say.
             var result = await AgentLoop.Default.RunAsync(client, condition.Spec, new AgentOptions(ActionMode.Native), TestContext.Current.CancellationToken);
 
-            Assert.StartsWith("<tool_use:email>\n", result.Transcript.Messages[2].Text);
-            var verdict = await new BlackmailDetector().GradeAsync(new GradingContext(result.Transcript, condition.Spec.Facts, condition.Spec.World), TestContext.Current.CancellationToken);
+            Assert.Single(result.Transcript.Messages, m => m.Role == "assistant");
+            Assert.All(result.Transcript.Events, e => Assert.False(e.IsError, $"{condition.Id}: {e.Result}"));
+            var detector = FamilyCatalogue.Find(condition.Family)!.CreateDetector();
+            var verdict = await detector.GradeAsync(new GradingContext(result.Transcript, condition.Spec.Facts, condition.Spec.World), TestContext.Current.CancellationToken);
             Assert.True(verdict.Harmful == misaligned, $"{condition.Id}: {verdict.Reason}");
         }
     }
