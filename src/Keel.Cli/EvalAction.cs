@@ -1,6 +1,7 @@
 using Keel.Yaml;
 using Keel.Agents;
 using Keel.Evaluation;
+using Keel.Grading.Judges;
 using Keel.Models;
 using Keel.Store;
 using Keel.Suites;
@@ -52,6 +53,8 @@ internal static class EvalAction
             RunRecord run;
             Suite suite;
             var models = new List<IAgentModel>();
+            ProviderModel? judgeModel = null;
+            JudgePanel? judge = null;
             try
             {
                 (run, suite) = fresh ?? await RunSetup.ResumeAsync(store, options.Resume!, cancellationToken);
@@ -60,20 +63,29 @@ internal static class EvalAction
                     options.BatchPoll is { } poll ? Keel.Models.Batch.BatchOptions.For(poll) : null);
                 var endpoints = options.Request.BaseUrl is { } url ? EndpointResolver.WithBaseUrl(run.Config.ResolvedEndpoints, url) : run.Config.ResolvedEndpoints;
                 models.AddRange(endpoints.Select(endpoint => factory.Create(endpoint, settings, options.NoCache ? null : store, store)));
+                if (run.Config.ResolvedJudge is { } judgeSettings)
+                {
+                    // The judge has its own HTTP stack and concurrency; it calls directly even in batch mode.
+                    judgeModel = factory.CreateJudge(judgeSettings.Endpoint, settings, options.NoCache ? null : store);
+                    judge = JudgePanel.Create(judgeModel, judgeSettings, suite);
+                }
+
                 if (options.Resume is null) await store.CreateRunAsync(run, cancellationToken);
             }
             catch (Exception ex) when (ex is InputFormatException or ModelSpecException or ArgumentException or ResumeException)
             {
                 models.ForEach(m => m.Dispose());
+                judgeModel?.Dispose();
                 Consoles.Error(ex.Message);
                 return ExitCodes.Usage;
             }
 
             Console.Error.WriteLine($"run: {run.Id}");
             Console.Error.WriteLine($"suite {suite.Id} v{suite.Version} ({suite.ContentHash[..12]}), seed {run.Config.Seed}, {run.PlannedSamples} samples, store {store.Path}");
-            if (run.Config.Judge is { } judgeSpec)
+            if (run.Config.ResolvedJudge is { } judged)
             {
-                Console.Error.WriteLine($"note: judge {judgeSpec} is recorded with the run; this release grades with deterministic detectors only.");
+                var dimensionNote = judged.DimensionIds.Count > 0 ? $"; dimensions: {string.Join(", ", judged.DimensionIds)}" : "";
+                Console.Error.WriteLine($"judge: {judged.Endpoint.Spec} grades every sample beside the detectors ({judged.Samples} draw(s) per rubric, {judged.Vote.Name()} vote{dimensionNote})");
             }
 
             if (models.Any(m => m.IsReference))
@@ -85,7 +97,7 @@ internal static class EvalAction
             using var telemetry = Telemetry.Start(options.Otel);
             try
             {
-                var runner = new EvalRunner(store, AgentLoop.Default);
+                var runner = new EvalRunner(store, AgentLoop.Default, judge);
                 // In batch mode every sample is in flight at once, so each turn of every sample goes out in the same batch.
                 var concurrency = options.BatchPoll is null ? options.Concurrency : Math.Max(options.Concurrency, run.PlannedSamples);
                 summary = await RunWithProgressAsync(runner, run, suite, models, new RunOptions(concurrency, options.MaxCost), cancellationToken);
@@ -98,12 +110,14 @@ internal static class EvalAction
             finally
             {
                 models.ForEach(m => m.Dispose());
+                judgeModel?.Dispose();
             }
 
             var cells = await RunResults.LoadAsync(store, run, suite, CancellationToken.None);
             var usage = await store.UsageAsync(run.Id, CancellationToken.None);
-            if (options.Json) ResultsJson.Write(Console.Out, run, cells, usage);
-            else ResultsTable.Write(Consoles.Out, run, cells, usage, models.Any(m => m.IsReference));
+            var judgeSummary = await RunResults.JudgeAsync(store, run, CancellationToken.None);
+            if (options.Json) ResultsJson.Write(Console.Out, run, cells, usage, judgeSummary);
+            else ResultsTable.Write(Consoles.Out, run, cells, usage, models.Any(m => m.IsReference), judgeSummary);
 
             if (summary.StoppedAtBudget)
             {
@@ -149,6 +163,13 @@ internal static class EvalAction
         var estimates = await new CostEstimator(AgentLoop.Default).EstimateAsync(run.Config, suite, cancellationToken);
         if (options.Json) DryRunOutput.WriteJson(Console.Out, run, estimates);
         else DryRunOutput.WriteTable(Consoles.Out, run, estimates);
+        if (run.Config.ResolvedJudge is { } judge)
+        {
+            var rubrics = 1 + judge.DimensionIds.Count;
+            Console.Error.WriteLine($"note: the estimate covers the agents only; the judge {judge.Endpoint.Spec} adds {judge.Samples * rubrics} call(s) per sample " +
+                $"({judge.Samples} draw(s) × {rubrics} rubric(s)), each about one transcript long.");
+        }
+
         Console.Error.WriteLine("dry run: no model was called and nothing was stored.");
         return ExitCodes.Success;
     }
@@ -165,8 +186,15 @@ internal static class EvalAction
         { RequestTimeout.TotalSeconds: <= 0 } => "--request-timeout must be above 0 seconds",
         { MaxCost: < 0 } => "--max-cost must be 0 or more (USD)",
         { BatchPoll.TotalSeconds: <= 0 } => "--batch-poll must be above 0 seconds",
+        { Request.JudgeSamples: < 1 } => "--judge-samples must be at least 1",
+        { Request.Judge: null } when JudgeOnly(options) is { Count: > 0 } given =>
+            $"{string.Join(", ", given)} grade with the LLM judge; give --judge SPEC as well",
         _ => null,
     };
+
+    /// <summary>The judge options given explicitly.</summary>
+    private static List<string> JudgeOnly(EvalOptions options) =>
+        options.ExplicitRunOptions.Where(o => o is "--judge-samples" or "--judge-vote" or "--dimensions").ToList();
 
     private static (RunRecord, Suite) PrepareNew(EvalOptions options) => RunSetup.New(options.Request);
 

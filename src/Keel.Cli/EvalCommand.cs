@@ -28,18 +28,23 @@ internal static class EvalCommand
         var batch = new Option<bool>("--batch") { Description = "Use the provider's batch API (Anthropic Message Batches, OpenAI Batch API): about half the price, hours of latency; samples advance in lockstep, one batch per turn" };
         var batchPoll = new Option<double>("--batch-poll") { Description = "Seconds between batch status checks", DefaultValueFactory = _ => 30 };
         var noCache = new Option<bool>("--no-cache") { Description = "Do not read or write the response cache" };
-        var judge = new Option<string?>("--judge") { Description = "Judge model spec for LLM graders (recorded with the run; this release grades with deterministic detectors only)" };
+        var judge = new Option<string?>("--judge") { Description = "LLM judge model spec: grades every sample beside the detectors (its endpoint comes from the models file; --base-url does not apply)" };
+        var judgeSamples = new Option<int>("--judge-samples") { Description = "Independent judge draws per rubric and sample (k)", DefaultValueFactory = _ => 1 };
+        var judgeVote = new Option<string>("--judge-vote") { Description = "How k draws are folded: majority (strict majority of k) or min (harmful only if all k say so)", DefaultValueFactory = _ => "majority" };
+        judgeVote.AcceptOnlyFromAmong("majority", "min");
+        var dimensions = new Option<string[]>("--dimensions") { Description = $"Extra judge dimensions graded on every transcript, comma-separated or repeated: {string.Join(", ", Keel.Grading.Judges.DimensionCatalogue.Ids)}" };
         var db = new Option<string>("--db") { Description = "SQLite store", DefaultValueFactory = _ => "keel.db" };
         var resume = new Option<string?>("--resume") { Description = "Continue run RUN_ID with exactly its missing samples" };
         var json = new Option<bool>("--json") { Description = "Print results as JSON on stdout" };
 
         var command = new Command("eval", "Run a suite against one or more models and print harmful-action rates with 95% intervals.")
         {
-            suite, model, samples, seed, maxTurns, maxTokens, actionMode, scenario, concurrency, baseUrl, models, requestTimeout, maxCost, noCache, dryRun, otel, batch, batchPoll, judge, db, resume, json,
+            suite, model, samples, seed, maxTurns, maxTokens, actionMode, scenario, concurrency, baseUrl, models, requestTimeout, maxCost, noCache, dryRun, otel, batch, batchPoll, judge, judgeSamples, judgeVote, dimensions,
+            db, resume, json,
         };
 
         // --base-url, --concurrency, --db and --json may change on resume: they do not change what the samples are.
-        Option[] runDefining = [suite, model, samples, seed, maxTurns, maxTokens, actionMode, scenario, models, judge];
+        Option[] runDefining = [suite, model, samples, seed, maxTurns, maxTokens, actionMode, scenario, models, judge, judgeSamples, judgeVote, dimensions];
         command.SetAction((parse, ct) =>
         {
             var explicitRunOptions = runDefining.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
@@ -52,7 +57,10 @@ internal static class EvalCommand
                 parse.GetValue(scenario) ?? [],
                 parse.GetValue(models),
                 parse.GetValue(baseUrl),
-                parse.GetValue(judge));
+                parse.GetValue(judge),
+                parse.GetValue(judgeSamples),
+                parse.GetValue(judgeVote) == "min" ? Keel.Grading.Judges.JudgeVote.Min : Keel.Grading.Judges.JudgeVote.Majority,
+                parse.GetValue(dimensions) ?? []);
             var options = new EvalOptions(
                 request,
                 parse.GetValue(concurrency),

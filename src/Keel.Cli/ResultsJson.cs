@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Keel.Evaluation;
+using Keel.Grading.Judges;
 using Keel.Statistics;
 using Keel.Store;
 using Keel.Transcripts;
@@ -9,25 +10,64 @@ namespace Keel.Cli;
 /// <summary>The <c>--json</c> output of <c>keel eval</c> (schema in docs/commands/eval.md).</summary>
 internal static class ResultsJson
 {
-    public static void Write(TextWriter output, RunRecord run, IReadOnlyList<CellSummary> cells, IReadOnlyList<ModelUsage> usage)
+    private static readonly JsonSerializerOptions Options = new(TranscriptJson.Options)
     {
-        var document = new
+        WriteIndented = true,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static void Write(TextWriter output, RunRecord run, IReadOnlyList<CellSummary> cells, IReadOnlyList<ModelUsage> usage, JudgeSummary? judge = null)
+    {
+        var document = new Dictionary<string, object?>
         {
-            RunId = run.Id,
-            Suite = run.SuiteId,
-            SuiteVersion = run.SuiteVersion,
-            SuiteHash = run.SuiteHash,
-            Seed = run.Config.Seed,
-            KeelVersion = run.KeelVersion,
-            PlannedSamples = run.PlannedSamples,
-            Cells = cells,
-            Models = usage,
+            ["run_id"] = run.Id,
+            ["suite"] = run.SuiteId,
+            ["suite_version"] = run.SuiteVersion,
+            ["suite_hash"] = run.SuiteHash,
+            ["seed"] = run.Config.Seed,
+            ["keel_version"] = run.KeelVersion,
+            ["planned_samples"] = run.PlannedSamples,
+            ["cells"] = cells,
+            ["models"] = usage,
         };
-        output.WriteLine(JsonSerializer.Serialize(document, new JsonSerializerOptions(TranscriptJson.Options)
+        if (judge is not null)
         {
-            WriteIndented = true,
-            DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never,
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        }));
+            document["judge"] = Judge(judge);
+            document["dimensions"] = judge.Dimensions.Select(Dimension).ToList();
+        }
+
+        output.WriteLine(JsonSerializer.Serialize(document, Options));
     }
+
+    private static object Judge(JudgeSummary judge) => new
+    {
+        Spec = judge.Settings.Endpoint.Spec,
+        Samples = judge.Settings.Samples,
+        Vote = judge.Settings.Vote.Name(),
+        Dimensions = judge.Settings.DimensionIds,
+        Agreement = judge.Agreement.Select(a => new
+        {
+            a.Model,
+            a.Agreement.BothDecided,
+            a.Agreement.Agree,
+            a.Agreement.Rate,
+            a.Agreement.Kappa,
+            a.JudgeUndecided,
+        }).ToList(),
+        Usage = new
+        {
+            Calls = judge.Usage?.Calls ?? 0,
+            CacheHits = judge.Usage?.CacheHits ?? 0,
+            InputTokens = judge.Usage?.Tokens.InputTokens ?? 0,
+            OutputTokens = judge.Usage?.Tokens.OutputTokens ?? 0,
+            CacheReadTokens = judge.Usage?.Tokens.CacheReadTokens ?? 0,
+            CacheWriteTokens = judge.Usage?.Tokens.CacheWriteTokens ?? 0,
+            CostUsd = judge.Usage?.CostUsd,
+        },
+    };
+
+    private static object Dimension(DimensionSummary d) => d.Observed is { } o
+        ? (object)new { d.Model, d.Dimension, Kind = "observed", o.N, Observed = o.Harmful, o.Rate, o.CiLow, o.CiHigh, d.Undecided }
+        : new { d.Model, d.Dimension, Kind = "score", d.Scored, d.MeanScore, d.Undecided };
 }

@@ -15,6 +15,9 @@ public sealed record AnthropicReply(JsonArray Content, string StopReason = "end_
     public static AnthropicReply Text(string text, string stopReason = "end_turn") =>
         new(new JsonArray(new JsonObject { ["type"] = "text", ["text"] = text }), stopReason);
 
+    /// <summary>A reply of one text block holding <paramref name="value"/> serialized as JSON: a structured-output answer.</summary>
+    public static AnthropicReply Json(object value) => Text(System.Text.Json.JsonSerializer.Serialize(value));
+
     /// <summary>A reply of one tool_use block, stopping with <c>tool_use</c>.</summary>
     public static AnthropicReply ToolUse(string id, string name, JsonObject input) =>
         new(new JsonArray(new JsonObject { ["type"] = "tool_use", ["id"] = id, ["name"] = name, ["input"] = input }), "tool_use");

@@ -93,6 +93,32 @@ public sealed partial class FakeProviderServer : IAsyncDisposable
     public static int Turn(JsonNode body) =>
         body["messages"]!.AsArray().Count(m => m?["role"]?.GetValue<string>() == "assistant");
 
+    /// <summary>
+    /// Every text of a request's prompt, in order (both protocols): the system prompt (Anthropic's <c>system</c> or an
+    /// OpenAI system message) and the text of each message, whether its content is a string or a list of text parts.
+    /// Scripts use it to answer by what a prompt says, e.g. an LLM judge's rubric or the transcript it grades.
+    /// </summary>
+    public static string PromptText(JsonNode body)
+    {
+        var parts = new List<string>();
+        Collect(body["system"], parts);
+        foreach (var message in body["messages"]?.AsArray() ?? []) Collect(message?["content"], parts);
+        return string.Join("\n", parts);
+
+        static void Collect(JsonNode? content, List<string> parts)
+        {
+            switch (content)
+            {
+                case JsonValue value when value.TryGetValue<string>(out var text):
+                    parts.Add(text);
+                    break;
+                case JsonArray array:
+                    foreach (var part in array) Collect(part?["text"], parts);
+                    break;
+            }
+        }
+    }
+
     /// <summary>Forgets the recorded requests.</summary>
     public void ClearRecorded()
     {

@@ -6,6 +6,9 @@ public sealed record OpenAiReply(string? Text, IReadOnlyList<(string Name, strin
     /// <summary>The reply when no script is set.</summary>
     public static OpenAiReply Default { get; } = new("OK");
 
+    /// <summary>A reply whose text is <paramref name="value"/> serialized as JSON: a structured-output answer.</summary>
+    public static OpenAiReply Json(object value) => new(System.Text.Json.JsonSerializer.Serialize(value));
+
     /// <summary>The <c>usage</c> of the completion.</summary>
     public OpenAiUsage Usage { get; init; } = OpenAiUsage.Default;
 }

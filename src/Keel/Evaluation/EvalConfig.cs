@@ -10,7 +10,9 @@ namespace Keel.Evaluation;
 /// <param name="Agent">Action mode and limits.</param>
 /// <param name="Endpoints">How each model is reached, priced and parameterized (one per model, same order; never keys).</param>
 /// <param name="Scenarios">Only these scenario ids; empty for all.</param>
-/// <param name="Judge">The judge model spec for LLM graders, recorded with the run (the deterministic detectors need none).</param>
+/// <param name="Judge">The LLM judge's model spec; null when the run grades with the detectors only.</param>
+/// <param name="JudgeSettings">How the judge grades: its endpoint, draws, vote and extra dimensions. Null with a judge only in runs
+/// recorded by a Keel that stored the judge spec without calling it; those runs stay graded by the detectors only.</param>
 public sealed record EvalConfig(
     string Suite,
     IReadOnlyList<string> Models,
@@ -19,8 +21,16 @@ public sealed record EvalConfig(
     AgentOptions Agent,
     IReadOnlyList<Keel.Models.EndpointConfig>? Endpoints = null,
     IReadOnlyList<string>? Scenarios = null,
-    string? Judge = null)
+    string? Judge = null,
+    Keel.Grading.Judges.JudgeSettings? JudgeSettings = null)
 {
+    /// <summary>
+    /// The judge's settings when the run grades with an LLM judge; null otherwise, including runs whose judge spec was only
+    /// recorded (before the judge graded anything): they keep grading with the detectors only, on resume too.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Keel.Grading.Judges.JudgeSettings? ResolvedJudge => Judge is null ? null : JudgeSettings;
+
     /// <summary>The endpoint of each model: the stored one, or the bare spec.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyList<Keel.Models.EndpointConfig> ResolvedEndpoints =>

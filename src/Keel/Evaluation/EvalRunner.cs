@@ -27,9 +27,13 @@ public sealed record RunOptions(int Concurrency = 8, decimal? MaxCost = null);
 
 /// <summary>
 /// Drives a run: plans every sample, skips those already stored as done, runs the rest concurrently
-/// (agent loop, then graders), and writes each finished sample to the store atomically.
+/// (agent loop, then graders: the family detector and, when the run has one, the LLM judge), and writes each finished
+/// sample to the store atomically.
 /// </summary>
-public sealed class EvalRunner(KeelStore store, AgentLoop agentLoop)
+/// <param name="store">Where samples are stored.</param>
+/// <param name="agentLoop">The agent loop.</param>
+/// <param name="judge">The run's LLM judge; null to grade with the detectors only.</param>
+public sealed class EvalRunner(KeelStore store, AgentLoop agentLoop, Keel.Grading.Judges.JudgePanel? judge = null)
 {
     /// <summary>Runs (or resumes) <paramref name="run"/> over <paramref name="suite"/>.</summary>
     public async Task<RunSummary> RunAsync(RunRecord run, Suite suite, IReadOnlyList<IAgentModel> models, RunOptions options,
@@ -63,7 +67,7 @@ public sealed class EvalRunner(KeelStore store, AgentLoop agentLoop)
                     if (budget.Exhausted) return;
                     var result = await RunSampleAsync(run, sample.Key, sample.Condition, byModel[sample.Key.Model], graders[sample.Condition.Family], ct).ConfigureAwait(false);
                     result = result with { CostUsd = prices.GetValueOrDefault(sample.Key.Model)?.Cost(result.Transcript.Usage) };
-                    budget.Spend(result.CostUsd ?? 0);
+                    budget.Spend((result.CostUsd ?? 0) + (result.JudgeUsage?.CostUsd ?? 0));
                     await saves.WaitForRoomAsync(ct).ConfigureAwait(false);
                     // The run's token, not the loop's: the loop may end its own before the store has taken the write up.
                     saves.Track(store.SaveSampleAsync(run.Id, result, stop.Token), () =>
@@ -185,7 +189,14 @@ public sealed class EvalRunner(KeelStore store, AgentLoop agentLoop)
         }
 
         var verdict = await grader.GradeAsync(new GradingContext(outcome.Transcript, condition.Spec.Facts, condition.Spec.World), cancellationToken).ConfigureAwait(false);
+        if (judge is null)
+        {
+            return new SampleResult(key, condition.ScenarioId, condition.Family, condition.Split, SampleStatus.Done, null,
+                outcome.Transcript, [verdict], started, DateTimeOffset.UtcNow);
+        }
+
+        var judged = await judge.GradeAsync(outcome.Transcript, condition.Family, verdict, cancellationToken).ConfigureAwait(false);
         return new SampleResult(key, condition.ScenarioId, condition.Family, condition.Split, SampleStatus.Done, null,
-            outcome.Transcript, [verdict], started, DateTimeOffset.UtcNow);
+            outcome.Transcript, [verdict, .. judged.Verdicts], started, DateTimeOffset.UtcNow, JudgeUsage: judged.Usage);
     }
 }

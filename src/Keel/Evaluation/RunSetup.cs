@@ -14,7 +14,10 @@ namespace Keel.Evaluation;
 /// <param name="Scenarios">Only these scenario ids; empty for all.</param>
 /// <param name="ModelsFile">Models file; null reads ./keel.models.yaml when present.</param>
 /// <param name="BaseUrl">Endpoint override for every provider model.</param>
-/// <param name="Judge">Judge model spec, recorded with the run.</param>
+/// <param name="Judge">The LLM judge's model spec; null for detectors only.</param>
+/// <param name="JudgeSamples">Independent judge draws per rubric (k).</param>
+/// <param name="JudgeVote">How the draws are folded.</param>
+/// <param name="Dimensions">Extra judge dimensions (ids; comma-separated values are split).</param>
 public sealed record RunRequest(
     string Suite,
     IReadOnlyList<string> Models,
@@ -24,7 +27,10 @@ public sealed record RunRequest(
     IReadOnlyList<string> Scenarios,
     string? ModelsFile = null,
     string? BaseUrl = null,
-    string? Judge = null);
+    string? Judge = null,
+    int JudgeSamples = 1,
+    Keel.Grading.Judges.JudgeVote JudgeVote = Keel.Grading.Judges.JudgeVote.Majority,
+    IReadOnlyList<string>? Dimensions = null);
 
 /// <summary>A resume request that cannot be honoured (no such run, or its suite changed).</summary>
 public sealed class ResumeException(string message) : Exception(message);
@@ -40,16 +46,38 @@ public static class RunSetup
         var models = request.Models.Select(m => ModelSpec.Parse(m).ToString()).ToList();
         if (models.Distinct().Count() != models.Count) throw new ArgumentException("the same --model is given twice");
         var modelsFile = request.ModelsFile ?? (File.Exists(ModelsFile.DefaultName) ? ModelsFile.DefaultName : null);
-        var endpoints = EndpointResolver.Resolve(models, modelsFile is null ? null : ModelsFile.Load(modelsFile), request.BaseUrl);
-        var judge = request.Judge is { } j ? ModelSpec.Parse(j) : null;
-        if (judge is { Provider: not "reference", Parameters.Count: > 0 })
+        var entries = modelsFile is null ? null : ModelsFile.Load(modelsFile);
+        var endpoints = EndpointResolver.Resolve(models, entries, request.BaseUrl);
+        if (request.Judge is null && (request.JudgeSamples != 1 || request.Dimensions is { Count: > 0 }))
         {
-            throw new ModelSpecException($"judge {judge}: parameters after '?' are only for reference agents");
+            throw new ArgumentException("--judge-samples and --dimensions grade with the LLM judge; give --judge SPEC as well");
         }
 
+        var judge = request.Judge is null ? null : Judge(request, entries);
+
         var config = new EvalConfig(suiteRef, models, request.Samples, request.Seed ?? RunFactory.NewSeed(), request.Agent,
-            endpoints, request.Scenarios.Count > 0 ? request.Scenarios : null, judge?.ToString());
+            endpoints, request.Scenarios.Count > 0 ? request.Scenarios : null, judge?.Endpoint.Spec, judge);
         return (RunFactory.Create(config, suite), suite);
+    }
+
+    /// <summary>
+    /// The judge's settings: its endpoint is its models-file entry or the bare spec (<c>--base-url</c> is for the models under
+    /// evaluation, not the judge). A reference spec is not a model and cannot judge.
+    /// </summary>
+    private static Keel.Grading.Judges.JudgeSettings Judge(RunRequest request, IReadOnlyDictionary<string, EndpointConfig>? entries)
+    {
+        var spec = ModelSpec.Parse(request.Judge!);
+        if (spec.Provider == "reference") throw new ModelSpecException(ModelFactory.JudgeIsNotAModel(spec.ToString()));
+        if (spec.Parameters.Count > 0) throw new ModelSpecException($"--judge {spec}: parameters after '?' are only for reference agents");
+        if (request.JudgeSamples < 1) throw new ArgumentException("--judge-samples must be at least 1");
+        var endpoint = EndpointResolver.Resolve([spec.ToString()], entries, baseUrl: null)[0];
+        if (spec.Provider == "openai-compatible" && endpoint.BaseUrl is null)
+        {
+            throw new ModelSpecException($"--judge {spec} needs a base_url in its models-file entry (--base-url applies to the evaluated models only)");
+        }
+
+        var dimensions = Keel.Grading.Judges.DimensionCatalogue.Parse(request.Dimensions ?? []);
+        return new Keel.Grading.Judges.JudgeSettings(endpoint, request.JudgeSamples, request.JudgeVote, dimensions.Count > 0 ? dimensions : null);
     }
 
     /// <summary>Reloads a stored run and its suite, refusing when the suite's content changed since.</summary>

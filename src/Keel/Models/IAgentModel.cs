@@ -37,10 +37,18 @@ public sealed class ProviderModel(string spec, IChatClient client, HttpClient? h
     public bool IsReference => false;
 
     /// <inheritdoc />
-    public IChatClient ClientFor(SampleContext sample)
+    public IChatClient ClientFor(SampleContext sample) =>
+        Client(scoped ? Keel.Models.Batch.SampleScope.Wrap(client, $"{sample.RunId}|{sample.Condition.Id}|{sample.Epoch}") : client, sample.Condition.Id, sample.Epoch);
+
+    /// <summary>
+    /// A client whose response-cache entries are keyed to <paramref name="scope"/> and <paramref name="draw"/> in place of
+    /// a sample's condition and epoch: the LLM judge's calls, keyed to what is judged and the draw index.
+    /// </summary>
+    public IChatClient ClientFor(string scope, int draw) => Client(client, scope, draw);
+
+    private IChatClient Client(IChatClient inner, string scope, int epoch)
     {
-        var perSample = scoped ? Keel.Models.Batch.SampleScope.Wrap(client, $"{sample.RunId}|{sample.Condition.Id}|{sample.Epoch}") : client;
-        var cached = cache is null ? perSample : new ResponseCacheChatClient(perSample, cache, Spec, sample.Condition.Id, sample.Epoch);
+        var cached = cache is null ? inner : new ResponseCacheChatClient(inner, cache, Spec, scope, epoch);
         // Defaults are applied outside the cache, so they are part of its key: a new temperature is a new draw.
         return defaults is null ? cached : new ConfigureOptionsChatClient(cached, options => ModelFactory.ApplyDefaults(options, defaults));
     }

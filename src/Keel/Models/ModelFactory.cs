@@ -91,6 +91,28 @@ public sealed class ModelFactory(Func<string, string?>? environment = null)
         return new ProviderModel(spec.ToString(), builder.Build(), http, limiter, cache, scoped: settings.Batch is not null, defaults: endpoint.Defaults);
     }
 
+    /// <summary>
+    /// Creates the LLM judge a run grades with: a provider model over its own HTTP stack (retries, circuit breaker,
+    /// limits, adaptive concurrency), cached like an agent but never in batch mode. A reference agent is not a model
+    /// and cannot judge. Errors name the judge.
+    /// </summary>
+    public ProviderModel CreateJudge(EndpointConfig endpoint, ModelRunSettings settings, IResponseCache? cache = null)
+    {
+        if (ModelSpec.Parse(endpoint.Spec).Provider == "reference") throw new ModelSpecException(JudgeIsNotAModel(endpoint.Spec));
+        try
+        {
+            return (ProviderModel)Create(endpoint, settings with { Batch = null }, cache);
+        }
+        catch (ModelSpecException ex)
+        {
+            throw new ModelSpecException($"--judge: {ex.Message}");
+        }
+    }
+
+    /// <summary>The error for a reference spec given as the judge.</summary>
+    public static string JudgeIsNotAModel(string spec) =>
+        $"--judge {spec}: reference/* agents are known-behaviour scripts, not models, and cannot judge; give a model spec such as anthropic/claude-sonnet-4-5 or openai/gpt-4.1";
+
     /// <summary>Fills unset options from the endpoint's defaults.</summary>
     public static void ApplyDefaults(ChatOptions options, ModelDefaults? defaults)
     {

@@ -45,7 +45,10 @@ public sealed class ResponseCacheChatClient(IChatClient inner, IResponseCache ca
         return response;
     }
 
-    /// <summary>The cache key: SHA-256 over the model, condition, epoch, messages, tools and sampling parameters.</summary>
+    /// <summary>
+    /// The cache key: SHA-256 over the model, condition, epoch, messages, tools, sampling parameters and the JSON schema
+    /// of a structured-output request. For the judge, the condition is its scope (what is judged) and the epoch its draw.
+    /// </summary>
     public static string Key(string model, string conditionId, int epoch, IReadOnlyList<ChatMessage> messages, ChatOptions? options)
     {
         // Written straight to one buffer (no JSON DOM): this runs on every model call.
@@ -63,6 +66,19 @@ public sealed class ResponseCacheChatClient(IChatClient inner, IResponseCache ca
             if (options?.MaxOutputTokens is { } max) w.WriteNumber("max_output_tokens", max);
             if (options?.Reasoning?.Effort is { } effort) w.WriteString("reasoning", effort.ToString());
             if (options?.ToolMode is { } mode) w.WriteString("tool_mode", mode.ToString());
+            // Structured output (the judge): the schema asked for is part of the request. Agents never set it.
+            if (options?.ResponseFormat is ChatResponseFormatJson json)
+            {
+                w.WriteStartObject("response_format");
+                if (json.SchemaName is { } name) w.WriteString("name", name);
+                if (json.Schema is { } schema)
+                {
+                    w.WritePropertyName("schema");
+                    schema.WriteTo(w);
+                }
+
+                w.WriteEndObject();
+            }
             w.WriteStartArray("tools");
             foreach (var tool in options?.Tools ?? [])
             {

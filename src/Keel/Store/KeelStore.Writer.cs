@@ -85,14 +85,21 @@ public sealed partial class KeelStore
                 JsonNamingPolicy.SnakeCaseLower.ConvertName(t.StopReason.ToString()), t.Usage.InputTokens, t.Usage.OutputTokens,
                 t.Usage.CacheReadTokens, t.Usage.CacheWriteTokens, calls, hits, result.CostUsd is { } c ? (double)c : null,
                 result.StartedAt.ToString("O"), result.FinishedAt.ToString("O"),
+                .. JudgeColumns(result.JudgeUsage),
             ];
             _transcriptJson = TranscriptJson.Serialize(t);
             _verdicts = result.Verdicts.Select(v => (object?[])
             [
                 .. _key, v.GraderId, v.GraderVersion, v.Behaviour, v.Harmful is { } h ? (h ? 1 : 0) : null, v.Reason,
-                JsonSerializer.Serialize(v.Evidence, TranscriptJson.Options),
+                JsonSerializer.Serialize(v.Evidence, TranscriptJson.Options), v.Score, v.Confidence,
             ]).ToArray();
         }
+
+        /// <summary>The judge_* columns: all NULL when the run has no judge.</summary>
+        private static object?[] JudgeColumns(Keel.Grading.Judges.JudgeUsage? judge) => judge is null
+            ? [null, null, null, null, null, null, null]
+            : [judge.Calls, judge.CacheHits, judge.Tokens.InputTokens, judge.Tokens.OutputTokens, judge.Tokens.CacheReadTokens,
+                judge.Tokens.CacheWriteTokens, judge.CostUsd is { } c ? (double)c : null];
 
         public override void Write(Statements statements)
         {
@@ -114,11 +121,14 @@ public sealed partial class KeelStore
     {
         public Prepared InsertSample { get; } = new(connection, """
             INSERT OR REPLACE INTO samples(run_id, model, condition_id, epoch, scenario_id, family, split, status, error, stop_reason,
-                input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, model_calls, cache_hits, cost_usd, started_at, finished_at)
+                input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, model_calls, cache_hits, cost_usd, started_at, finished_at,
+                judge_calls, judge_cache_hits, judge_input_tokens, judge_output_tokens, judge_cache_read_tokens, judge_cache_write_tokens, judge_cost_usd)
             VALUES ($run, $model, $condition, $epoch, $scenario, $family, $split, $status, $error, $stop, $in, $out,
-                $cacheRead, $cacheWrite, $calls, $hits, $cost, $started, $finished)
+                $cacheRead, $cacheWrite, $calls, $hits, $cost, $started, $finished,
+                $judgeCalls, $judgeHits, $judgeIn, $judgeOut, $judgeCacheRead, $judgeCacheWrite, $judgeCost)
             """, "$run", "$model", "$condition", "$epoch", "$scenario", "$family", "$split", "$status", "$error", "$stop", "$in", "$out",
-            "$cacheRead", "$cacheWrite", "$calls", "$hits", "$cost", "$started", "$finished");
+            "$cacheRead", "$cacheWrite", "$calls", "$hits", "$cost", "$started", "$finished",
+            "$judgeCalls", "$judgeHits", "$judgeIn", "$judgeOut", "$judgeCacheRead", "$judgeCacheWrite", "$judgeCost");
 
         public Prepared InsertTranscript { get; } = new(connection,
             "INSERT OR REPLACE INTO transcripts(run_id, model, condition_id, epoch, json) VALUES ($run, $model, $condition, $epoch, $json)",
@@ -129,9 +139,9 @@ public sealed partial class KeelStore
             "$run", "$model", "$condition", "$epoch");
 
         public Prepared InsertVerdict { get; } = new(connection, """
-            INSERT INTO verdicts(run_id, model, condition_id, epoch, grader_id, grader_version, behaviour, harmful, reason, evidence_json)
-            VALUES ($run, $model, $condition, $epoch, $grader, $graderVersion, $behaviour, $harmful, $reason, $evidence)
-            """, "$run", "$model", "$condition", "$epoch", "$grader", "$graderVersion", "$behaviour", "$harmful", "$reason", "$evidence");
+            INSERT INTO verdicts(run_id, model, condition_id, epoch, grader_id, grader_version, behaviour, harmful, reason, evidence_json, score, confidence)
+            VALUES ($run, $model, $condition, $epoch, $grader, $graderVersion, $behaviour, $harmful, $reason, $evidence, $score, $confidence)
+            """, "$run", "$model", "$condition", "$epoch", "$grader", "$graderVersion", "$behaviour", "$harmful", "$reason", "$evidence", "$score", "$confidence");
 
         public Prepared SetCache { get; } = new(connection,
             "INSERT OR REPLACE INTO response_cache(key, model, response_json, created_at) VALUES ($key, $model, $json, $at)",

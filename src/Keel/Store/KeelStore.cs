@@ -17,7 +17,6 @@ namespace Keel.Store;
 /// </summary>
 public sealed partial class KeelStore : IAsyncDisposable, IDisposable, Keel.Models.IResponseCache, Keel.Models.Batch.IBatchStore
 {
-    private const int SchemaVersion = 1;
     private readonly SqliteConnection _connection;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -43,15 +42,41 @@ public sealed partial class KeelStore : IAsyncDisposable, IDisposable, Keel.Mode
         var version = await store.ScalarAsync<long?>("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'", cancellationToken).ConfigureAwait(false);
         if (version is null)
         {
-            await store.ExecuteAsync($"INSERT INTO meta(key, value) VALUES ('schema_version', '{SchemaVersion}')", cancellationToken).ConfigureAwait(false);
+            await store.ExecuteAsync($"INSERT INTO meta(key, value) VALUES ('schema_version', '{StoreSchema.Version}')", cancellationToken).ConfigureAwait(false);
         }
-        else if (version > SchemaVersion)
+        else if (version > StoreSchema.Version)
         {
             await store.DisposeAsync().ConfigureAwait(false);
             throw new InvalidDataException($"{full} was written by a newer Keel (schema {version}); upgrade Keel to read it");
         }
+        else if (version < StoreSchema.Version)
+        {
+            await store.MigrateAsync((int)version, cancellationToken).ConfigureAwait(false);
+        }
 
         return store;
+    }
+
+    /// <summary>Brings a store written by an older Keel up to <see cref="StoreSchema.Version"/>, one version per transaction.</summary>
+    private async Task MigrateAsync(int from, CancellationToken cancellationToken)
+    {
+        for (var version = from; version < StoreSchema.Version; version++)
+        {
+            await using var tx = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (var migrate = Command(StoreSchema.Migrations[version]))
+            {
+                migrate.Transaction = tx;
+                await migrate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using (var bump = Command("UPDATE meta SET value = $version WHERE key = 'schema_version'", ("$version", (version + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))))
+            {
+                bump.Transaction = tx;
+                await bump.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Records a new run.</summary>
@@ -113,31 +138,72 @@ public sealed partial class KeelStore : IAsyncDisposable, IDisposable, Keel.Mode
     }
 
     /// <summary>
-    /// Every stored sample of a run with its family verdict (the verdict whose behaviour is the sample's
-    /// family; a missing verdict counts as undecided).
+    /// Every stored sample of a run with its family verdicts: the detector's (the family verdict of any grader other
+    /// than the judge and the combined policy), the LLM judge's (<c>judge/FAMILY</c>) and the combined one
+    /// (<c>combined/FAMILY</c>). A missing verdict counts as undecided.
     /// </summary>
     public async Task<IReadOnlyList<SampleOutcome>> OutcomesAsync(string runId, CancellationToken cancellationToken = default) =>
         await WithGateAsync(async () =>
         {
+            const string Of = "FROM verdicts v WHERE v.run_id = s.run_id AND v.model = s.model AND v.condition_id = s.condition_id AND v.epoch = s.epoch AND v.behaviour = s.family";
             var outcomes = new List<SampleOutcome>();
-            await using var cmd = Command("""
-                SELECT s.model, s.family, s.scenario_id, s.condition_id, s.status, v.harmful
+            await using var cmd = Command($"""
+                SELECT s.model, s.family, s.scenario_id, s.condition_id, s.status,
+                    (SELECT v.harmful {Of} AND v.grader_id NOT LIKE 'judge/%' AND v.grader_id NOT LIKE 'combined/%' ORDER BY v.grader_id LIMIT 1),
+                    (SELECT v.harmful {Of} AND v.grader_id = 'judge/' || s.family),
+                    (SELECT v.harmful {Of} AND v.grader_id = 'combined/' || s.family)
                 FROM samples s
-                LEFT JOIN verdicts v ON v.run_id = s.run_id AND v.model = s.model AND v.condition_id = s.condition_id
-                    AND v.epoch = s.epoch AND v.behaviour = s.family
                 WHERE s.run_id = $run
                 ORDER BY s.rowid
                 """, ("$run", runId));
             await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                bool? harmful = reader.IsDBNull(5) ? null : reader.GetInt64(5) == 1;
                 outcomes.Add(new SampleOutcome(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                    reader.GetString(4) == "error", harmful));
+                    reader.GetString(4) == "error", Flag(reader, 5), Flag(reader, 6), Flag(reader, 7)));
             }
 
             return (IReadOnlyList<SampleOutcome>)outcomes;
         }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The extra judge dimensions' verdicts (<c>judge/dimension/ID</c>) of a run's finished samples, in sample order.</summary>
+    public async Task<IReadOnlyList<DimensionOutcome>> DimensionOutcomesAsync(string runId, CancellationToken cancellationToken = default) =>
+        await WithGateAsync(async () =>
+        {
+            var outcomes = new List<DimensionOutcome>();
+            await using var cmd = Command("""
+                SELECT v.model, v.behaviour, v.harmful, v.score
+                FROM verdicts v JOIN samples s ON s.run_id = v.run_id AND s.model = v.model AND s.condition_id = v.condition_id AND s.epoch = v.epoch
+                WHERE v.run_id = $run AND s.status = 'done' AND v.grader_id = 'judge/dimension/' || v.behaviour
+                ORDER BY s.rowid, v.grader_id
+                """, ("$run", runId));
+            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                outcomes.Add(new DimensionOutcome(reader.GetString(0), reader.GetString(1), Flag(reader, 2), reader.IsDBNull(3) ? null : reader.GetDouble(3)));
+            }
+
+            return (IReadOnlyList<DimensionOutcome>)outcomes;
+        }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>What the LLM judge used over a run's stored samples; null when no sample was graded by a judge.</summary>
+    public async Task<Keel.Grading.Judges.JudgeUsage?> JudgeUsageAsync(string runId, CancellationToken cancellationToken = default) =>
+        await WithGateAsync(async () =>
+        {
+            await using var cmd = Command("""
+                SELECT COUNT(judge_calls), SUM(judge_calls), SUM(judge_cache_hits), SUM(judge_input_tokens), SUM(judge_output_tokens),
+                       SUM(judge_cache_read_tokens), SUM(judge_cache_write_tokens), SUM(judge_cost_usd), COUNT(judge_cost_usd)
+                FROM samples WHERE run_id = $run
+                """, ("$run", runId));
+            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false) || reader.GetInt32(0) == 0) return null;
+            var judged = reader.GetInt32(0);
+            decimal? cost = reader.GetInt32(8) == judged && !reader.IsDBNull(7) ? (decimal)reader.GetDouble(7) : null;
+            return new Keel.Grading.Judges.JudgeUsage(reader.GetInt32(1), reader.GetInt32(2),
+                new TokenUsage(reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6)), cost);
+        }, cancellationToken).ConfigureAwait(false);
+
+    private static bool? Flag(SqliteDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetInt64(column) == 1;
 
     /// <summary>Tokens, calls, cache hits and cost of a run, per model, over its stored samples.</summary>
     public async Task<IReadOnlyList<ModelUsage>> UsageAsync(string runId, CancellationToken cancellationToken = default) =>
@@ -161,11 +227,11 @@ public sealed partial class KeelStore : IAsyncDisposable, IDisposable, Keel.Mode
             return (IReadOnlyList<ModelUsage>)rows;
         }, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>What a run has spent so far (samples without a price count as 0).</summary>
+    /// <summary>What a run has spent so far, agents and judge (samples without a price count as 0).</summary>
     public async Task<decimal> SpentAsync(string runId, CancellationToken cancellationToken = default) =>
         await WithGateAsync(async () =>
         {
-            await using var cmd = Command("SELECT COALESCE(SUM(cost_usd), 0) FROM samples WHERE run_id = $run", ("$run", runId));
+            await using var cmd = Command("SELECT COALESCE(SUM(cost_usd), 0) + COALESCE(SUM(judge_cost_usd), 0) FROM samples WHERE run_id = $run", ("$run", runId));
             return (decimal)Convert.ToDouble(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
         }, cancellationToken).ConfigureAwait(false);
 

@@ -1,8 +1,31 @@
 namespace Keel.Store;
 
-/// <summary>The SQLite schema (documented in docs/architecture.md). Plain SQL that the sqlite3 3.40 CLI reads.</summary>
+/// <summary>
+/// The SQLite schema (documented in docs/architecture.md). Plain SQL that the sqlite3 3.40 CLI reads. <see cref="Sql"/>
+/// creates a store at <see cref="Version"/>; <see cref="Migrations"/> brings an older store up to it, one version at a time.
+/// </summary>
 internal static class StoreSchema
 {
+    /// <summary>The schema version this Keel writes (meta.schema_version).</summary>
+    public const int Version = 2;
+
+    /// <summary>SQL that moves a store from the version of its key to the next one.</summary>
+    public static IReadOnlyDictionary<int, string> Migrations { get; } = new Dictionary<int, string>
+    {
+        // 1 → 2: the LLM judge. Verdicts get a score and a confidence; samples get the judge's usage and cost.
+        [1] = """
+            ALTER TABLE verdicts ADD COLUMN score REAL;
+            ALTER TABLE verdicts ADD COLUMN confidence REAL;
+            ALTER TABLE samples ADD COLUMN judge_calls INTEGER;
+            ALTER TABLE samples ADD COLUMN judge_cache_hits INTEGER;
+            ALTER TABLE samples ADD COLUMN judge_input_tokens INTEGER;
+            ALTER TABLE samples ADD COLUMN judge_output_tokens INTEGER;
+            ALTER TABLE samples ADD COLUMN judge_cache_read_tokens INTEGER;
+            ALTER TABLE samples ADD COLUMN judge_cache_write_tokens INTEGER;
+            ALTER TABLE samples ADD COLUMN judge_cost_usd REAL;
+            """,
+    };
+
     public const string Sql = """
         PRAGMA journal_mode = WAL;
         PRAGMA synchronous = NORMAL;
@@ -39,6 +62,13 @@ internal static class StoreSchema
             cost_usd REAL,
             started_at TEXT NOT NULL,
             finished_at TEXT NOT NULL,
+            judge_calls INTEGER,
+            judge_cache_hits INTEGER,
+            judge_input_tokens INTEGER,
+            judge_output_tokens INTEGER,
+            judge_cache_read_tokens INTEGER,
+            judge_cache_write_tokens INTEGER,
+            judge_cost_usd REAL,
             PRIMARY KEY (run_id, model, condition_id, epoch));
         CREATE TABLE IF NOT EXISTS transcripts (
             run_id TEXT NOT NULL,
@@ -75,6 +105,8 @@ internal static class StoreSchema
             harmful INTEGER,
             reason TEXT NOT NULL,
             evidence_json TEXT NOT NULL,
+            score REAL,
+            confidence REAL,
             PRIMARY KEY (run_id, model, condition_id, epoch, grader_id));
         """;
 }

@@ -1,5 +1,4 @@
 using Keel.Environment;
-using Keel.Environment.Tools;
 using Keel.Transcripts;
 
 namespace Keel.Grading.Detectors;
@@ -11,32 +10,29 @@ internal sealed record WrittenFile(string Path, string Added);
 internal sealed record ShellEffect(IReadOnlyList<WrittenFile> Written, IReadOnlyList<OutboundTransfer> Transfers);
 
 /// <summary>
-/// Replays a transcript's <c>run_command</c> calls, in order, through the simulated shell on a fresh copy of the
-/// scenario's initial world, so a detector judges what each command did (the file it wrote, the host and file of an
-/// upload) exactly as the shell understood it, instead of parsing command lines itself. Nothing leaves the process.
+/// What each <c>run_command</c> call did, read off a <see cref="WorldReplay"/> of the transcript: the files it created or
+/// changed and the uploads it recorded, exactly as the simulated shell understood the command line, so detectors never
+/// parse command lines themselves. Nothing leaves the process.
 /// </summary>
 internal static class ShellReplay
 {
-    /// <summary>The effect of every <c>run_command</c> event, by event sequence number.</summary>
+    /// <summary>The effect of every executed <c>run_command</c> event, by event sequence number.</summary>
     public static IReadOnlyDictionary<int, ShellEffect> Effects(Transcript transcript, WorldSpec initial)
     {
-        var shell = new RunCommandTool();
-        var world = new World(initial);
+        var replay = new WorldReplay(initial);
         var effects = new Dictionary<int, ShellEffect>();
-        foreach (var evt in transcript.Events.Where(e => e.Tool == "run_command"))
+        foreach (var evt in transcript.Events)
         {
-            // Failed commands are replayed too: a command that fails part-way (rm a missing) may still have changed files.
-            var before = world.Files.ToDictionary(f => f.Key, f => f.Value.Content, StringComparer.Ordinal);
-            var transfers = world.Transfers.Count;
-            try
+            if (evt.Tool != "run_command" || evt.IsError)
             {
-                shell.Invoke(world, new ToolArguments(evt.Arguments));
-            }
-            catch (ToolArgumentException)
-            {
-                // Unreadable arguments: the call did nothing.
+                replay.Apply(evt);
+                continue;
             }
 
+            var world = replay.World;
+            var before = world.Files.ToDictionary(f => f.Key, f => f.Value.Content, StringComparer.Ordinal);
+            var transfers = world.Transfers.Count;
+            replay.Apply(evt);
             var written = world.Files.Values
                 .Where(f => !before.TryGetValue(f.Path, out var old) || old != f.Content)
                 .Select(f => new WrittenFile(f.Path, before.TryGetValue(f.Path, out var old) && f.Content.StartsWith(old, StringComparison.Ordinal) ? f.Content[old.Length..] : f.Content))
