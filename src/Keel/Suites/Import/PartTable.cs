@@ -48,23 +48,35 @@ internal sealed class PartTable
     /// </summary>
     /// <param name="name">The part name to use (inner parts are prefixed with the outer label, e.g. <c>explicit_goal_statement</c>).</param>
     /// <param name="valueOf">The value in a condition; for combinations outside the grid it may throw, and the part then holds "".</param>
-    public string Reference(string name, Func<Cell, string> valueOf) =>
-        Reference(name, SplitOrder, _grid, new Dictionary<Cell, string>(), valueOf, _grid[0]);
+    /// <param name="reuseAny">
+    /// Whether any part with the same texts may stand for this value (for derived values, such as an exemplar's
+    /// recipient that is the requested channel); otherwise only a part of the same name is reused, so a template's
+    /// <c>${name}</c> always reads <c>{{….name}}</c>.
+    /// </param>
+    public string Reference(string name, Func<Cell, string> valueOf, bool reuseAny = false) =>
+        new Split(this, valueOf, reuseAny).Reference(name, SplitOrder, _grid, _grid[0]);
 
-    private string Reference(string name, IReadOnlyList<string> axes, IReadOnlyList<Cell> cells, Dictionary<Cell, string> cache, Func<Cell, string> valueOf, Cell anyCell)
+    /// <summary>One value being split over the axes it depends on.</summary>
+    private sealed class Split(PartTable table, Func<Cell, string> valueOf, bool reuseAny)
     {
-        if (cells.Count == 0) return KeelText.Literal(Safely(valueOf, anyCell), name);
-        string Of(Cell c) => cache.TryGetValue(c, out var v) ? v : cache[c] = valueOf(c);
-        var depends = DependsOn(axes, cells, Of);
-        if (depends.Count == 0) return KeelText.Literal(Of(cells[0]), name);
+        private readonly Dictionary<Cell, string> _cache = [];
 
-        var outer = depends[0];
-        var inner = depends.Skip(1).ToList();
-        var texts = _labels[outer].ToDictionary(
-            label => label,
-            label => Reference($"{label}_{name}", inner, cells.Where(c => c[outer] == label).ToList(), cache, valueOf, cells[0].With(outer, label)),
-            StringComparer.Ordinal);
-        return $"{{{{{outer}.{Register(outer, name, texts)}}}}}";
+        public string Reference(string name, IReadOnlyList<string> axes, IReadOnlyList<Cell> cells, Cell anyCell)
+        {
+            if (cells.Count == 0) return KeelText.Literal(Safely(valueOf, anyCell), name);
+            var depends = DependsOn(axes, cells, Of);
+            if (depends.Count == 0) return KeelText.Literal(Of(cells[0]), name);
+
+            var outer = depends[0];
+            var inner = depends.Skip(1).ToList();
+            var texts = table._labels[outer].ToDictionary(
+                label => label,
+                label => Reference($"{label}_{name}", inner, cells.Where(c => c[outer] == label).ToList(), cells[0].With(outer, label)),
+                StringComparer.Ordinal);
+            return $"{{{{{outer}.{table.Register(outer, name, texts, reuseAny)}}}}}";
+        }
+
+        private string Of(Cell cell) => _cache.TryGetValue(cell, out var value) ? value : _cache[cell] = valueOf(cell);
     }
 
     /// <summary>The fewest axes (in split order) whose labels decide the value in every given cell.</summary>
@@ -95,12 +107,13 @@ internal sealed class PartTable
         }
     }
 
-    private string Register(string axis, string name, IReadOnlyDictionary<string, string> texts)
+    private string Register(string axis, string name, IReadOnlyDictionary<string, string> texts, bool reuseAny = false)
     {
         var parts = _parts[axis];
         foreach (var (existing, values) in parts)
         {
-            if (values.All(kv => texts[kv.Key] == kv.Value)) return existing;
+            var sameName = existing == name || (existing.StartsWith(name + "_", StringComparison.Ordinal) && existing[(name.Length + 1)..].All(char.IsAsciiDigit));
+            if ((reuseAny || sameName) && values.All(kv => texts[kv.Key] == kv.Value)) return existing;
         }
 
         var unique = name;

@@ -71,7 +71,7 @@ internal sealed partial class ScenarioConverter
     }
 
     /// <summary>A value that differs between conditions (an exemplar's argument), as Keel text.</summary>
-    public string PerCondition(string name, Func<Cell, string> valueOf) => Table.Reference(name, valueOf);
+    public string PerCondition(string name, Func<Cell, string> valueOf) => Table.Reference(name, valueOf, reuseAny: true);
 
     private string Convert(string template, bool system, string what)
     {
