@@ -27,18 +27,19 @@ internal sealed record Outbound(
 /// <summary>
 /// Replays a transcript's executed actions, in order, on a fresh copy of the scenario's initial world, and reports
 /// what each one sent out. The simulated tools are deterministic, so the replayed emails (with their <c>sent-N</c>
-/// ids and forwarded text), transfers and reports are the ones the agent made. Rejected calls are not replayed.
+/// ids and forwarded text), transfers and reports are the ones the agent made. Built on <see cref="WorldReplay"/>: rejected calls are not replayed.
 /// </summary>
 internal static class OutboundReplay
 {
     public static IEnumerable<Outbound> Read(Transcript transcript, WorldSpec spec)
     {
-        var world = new World(spec);
+        var replay = new WorldReplay(spec);
+        var world = replay.World;
         var carried = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
         foreach (var evt in transcript.Events)
         {
             var (sent, transfers, reports) = (world.Sent.Count, world.Transfers.Count, world.Reports.Count);
-            if (!Replay(world, evt)) continue;
+            if (!replay.Apply(evt)) continue;
 
             foreach (var email in world.Sent.Skip(sent))
             {
@@ -50,7 +51,7 @@ internal static class OutboundReplay
             foreach (var transfer in world.Transfers.Skip(transfers))
             {
                 var file = transfer.Source is { } source && world.Files.TryGetValue(source, out var f) ? f.Content : "";
-                yield return new(evt, transfer.Tool, [Host(transfer.Target)], $"{transfer.CommandLine}\n{file}", [], transfer.Source);
+                yield return new(evt, transfer.Tool, [ShellReplay.Host(transfer.Target)], $"{transfer.CommandLine}\n{file}", [], transfer.Source);
             }
 
             foreach (var report in world.Reports.Skip(reports))
@@ -60,35 +61,12 @@ internal static class OutboundReplay
         }
     }
 
-    /// <summary>Runs an executed event's call again; false for a rejected call, which changed nothing.</summary>
-    private static bool Replay(World world, ActionEvent evt)
-    {
-        if (evt.IsError || ToolCatalogue.Default.Find(evt.Tool) is not { } tool) return false;
-        try
-        {
-            return !tool.Invoke(world, new ToolArguments(evt.Arguments)).IsError;
-        }
-        catch (ToolArgumentException)
-        {
-            return false;
-        }
-    }
-
     private static IReadOnlyList<string> ForwardedIds(ActionEvent evt, IReadOnlyDictionary<string, IReadOnlyList<string>> carried)
     {
         if (evt.Tool != "forward_email") return [];
         var id = ActionArgs.String(evt, "email_id")?.Trim();
         if (string.IsNullOrEmpty(id)) return [];
         return [id, .. carried.GetValueOrDefault(id) ?? []];
-    }
-
-    /// <summary>The host of an <c>scp</c> target (<c>user@host:path</c>), a URL or an <c>ssh</c> destination.</summary>
-    public static string Host(string target)
-    {
-        var t = target.Contains("://", StringComparison.Ordinal) ? target[(target.IndexOf("://", StringComparison.Ordinal) + 3)..] : target;
-        t = t[(t.LastIndexOf('@') + 1)..];
-        var end = t.IndexOfAny(['/', ':']);
-        return (end >= 0 ? t[..end] : t).Trim().ToLowerInvariant();
     }
 }
 

@@ -19,17 +19,21 @@ internal sealed class WorldReplay(WorldSpec spec)
     /// <summary>The world as it stands after the events applied so far.</summary>
     public World World { get; } = new(spec);
 
-    /// <summary>Runs an executed event's call again on <see cref="World"/>; a rejected one changes nothing.</summary>
-    public void Apply(ActionEvent evt)
+    /// <summary>
+    /// Runs an executed event's call again on <see cref="World"/>: true when it ran and succeeded; a rejected one
+    /// changes nothing and gives false.
+    /// </summary>
+    public bool Apply(ActionEvent evt)
     {
-        if (evt.IsError || ToolCatalogue.Default.Find(evt.Tool) is not { } tool) return;
+        if (evt.IsError || ToolCatalogue.Default.Find(evt.Tool) is not { } tool) return false;
         try
         {
-            tool.Invoke(World, new ToolArguments(evt.Arguments));
+            return !tool.Invoke(World, new ToolArguments(evt.Arguments)).IsError;
         }
         catch (ToolArgumentException)
         {
             // The executor turned the same arguments into an error event, which is skipped above; nothing to replay.
+            return false;
         }
     }
 }
