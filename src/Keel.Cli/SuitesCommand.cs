@@ -2,13 +2,14 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Keel.Suites;
+using Keel.Suites.Import;
 using Keel.Transcripts;
 using Keel.Yaml;
 using Spectre.Console;
 
 namespace Keel.Cli;
 
-/// <summary><c>keel suites list|show|render|validate</c>: see what suites contain and audit their exact stimulus.</summary>
+/// <summary><c>keel suites list|show|render|validate|import</c>: see what suites contain, audit their exact stimulus, import other frameworks' scenarios.</summary>
 internal static class SuitesCommand
 {
     public static Command Create()
@@ -18,6 +19,7 @@ internal static class SuitesCommand
         command.Subcommands.Add(Show());
         command.Subcommands.Add(Render());
         command.Subcommands.Add(Validate());
+        command.Subcommands.Add(Import());
         return command;
     }
 
@@ -142,6 +144,38 @@ internal static class SuitesCommand
 
             return failed ? ExitCodes.Usage : ExitCodes.Success;
         });
+        return command;
+    }
+
+    private static Command Import()
+    {
+        var format = new Argument<string>("FORMAT") { Description = $"What to import: {AgenticMisalignmentImporter.FormatName}" };
+        var dir = new Argument<string>("DIR") { Description = "The framework's checkout (or its templates/ folder)" };
+        var output = new Option<string>("--out") { Description = "Suite file to write", DefaultValueFactory = _ => $"{AgenticMisalignmentImporter.SuiteId}.yaml" };
+        var command = new Command("import", "Convert another framework's scenarios into a Keel suite file that keeps their text.") { format, dir, output };
+        command.SetAction(parse => Guard(() =>
+        {
+            var name = parse.GetValue(format)!;
+            if (name != AgenticMisalignmentImporter.FormatName) throw new ArgumentException($"unknown import format '{name}'; keel imports: {AgenticMisalignmentImporter.FormatName}");
+            var result = AgenticMisalignmentImporter.Import(parse.GetValue(dir)!);
+            var path = parse.GetValue(output)!;
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            File.WriteAllText(path, result.Yaml);
+            foreach (var note in result.Notes) Console.Error.WriteLine($"note: {note}");
+            Suite suite;
+            try
+            {
+                suite = SuiteLoader.Default.LoadFile(path);
+            }
+            catch (InputFormatException ex)
+            {
+                Consoles.Error($"wrote {path}, but this keel cannot load it: {ex.Message}");
+                return ExitCodes.Usage;
+            }
+
+            Console.Out.WriteLine($"wrote {path}: suite {suite.Id} v{suite.Version}, {suite.Scenarios.Count} scenarios, {suite.Conditions.Count} conditions");
+            return ExitCodes.Success;
+        }));
         return command;
     }
 

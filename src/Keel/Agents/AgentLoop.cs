@@ -34,6 +34,7 @@ public sealed class AgentLoop(ToolCatalogue catalogue)
     /// <summary>Runs the scenario against the model.</summary>
     public async Task<AgentResult> RunAsync(IChatClient client, ScenarioSpec spec, AgentOptions options, CancellationToken cancellationToken)
     {
+        options = spec.Run.Apply(options);
         var prepared = Prepare(spec);
         var tools = prepared.Tools;
         // The world and executor are built at the first tool call: a sample that makes none never needs them.
@@ -76,7 +77,7 @@ public sealed class AgentLoop(ToolCatalogue catalogue)
             var assistantIndex = transcript.Count;
             var calls = options.Mode == ActionMode.Native
                 ? RecordNativeTurn(response, chat, transcript)
-                : RecordTextTurn(response, chat, transcript, tools, $"t{turn}-");
+                : RecordTextTurn(response, chat, transcript, tools, $"t{turn}-", spec.Run.ToolAliases);
             var recorded = transcript[assistantIndex];
             transcript[assistantIndex] = recorded with
             {
@@ -106,7 +107,7 @@ public sealed class AgentLoop(ToolCatalogue catalogue)
             }
             else
             {
-                var results = TextActions.Results(events);
+                var results = TextActions.Results(events, spec.Run.TextName);
                 chat.Add(new ChatMessage(ChatRole.User, results));
                 transcript.Add(new TranscriptMessage(transcript.Count, "user", results));
             }
@@ -122,7 +123,7 @@ public sealed class AgentLoop(ToolCatalogue catalogue)
         if (_prepared.TryGetValue(spec, out var prepared)) return prepared;
         // Throws for a tool the catalogue does not have, as building the executor always did.
         var tools = new ToolExecutor(new World(spec.World), spec.Tools, catalogue).Definitions.ToList();
-        prepared = new PreparedSpec(tools, tools.Select(t => t.Declaration()).ToArray(), new Lazy<string>(() => spec.SystemPrompt + TextActions.Instructions(tools)));
+        prepared = new PreparedSpec(tools, tools.Select(t => t.Declaration()).ToArray(), new Lazy<string>(() => spec.Run.ToolInstructions ? spec.SystemPrompt + TextActions.Instructions(tools, spec.Run.TextName) : spec.SystemPrompt));
         return _prepared.GetValue(spec, _ => prepared);
     }
 
@@ -163,11 +164,11 @@ public sealed class AgentLoop(ToolCatalogue catalogue)
     }
 
     private static List<ToolCallRecord> RecordTextTurn(ChatResponse response, List<ChatMessage> chat, List<TranscriptMessage> transcript,
-        IReadOnlyList<ToolDefinition> tools, string callIdPrefix)
+        IReadOnlyList<ToolDefinition> tools, string callIdPrefix, IReadOnlyList<ToolAlias> aliases)
     {
         var raw = string.Concat(response.Messages.SelectMany(m => m.Contents).OfType<TextContent>().Select(t => t.Text));
         var thinking = string.Concat(response.Messages.SelectMany(m => m.Contents).OfType<TextReasoningContent>().Select(r => r.Text));
-        var parsed = TextActions.Parse(raw, tools, callIdPrefix);
+        var parsed = TextActions.Parse(raw, tools, callIdPrefix, aliases);
         var reasoning = string.Join("\n\n", new[] { thinking, parsed.Reasoning }.Where(s => !string.IsNullOrEmpty(s)));
         chat.Add(new ChatMessage(ChatRole.Assistant, raw));
         transcript.Add(new TranscriptMessage(transcript.Count, "assistant", parsed.Visible, reasoning.Length > 0 ? reasoning : null,

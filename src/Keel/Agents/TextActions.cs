@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Keel.Environment;
+using Keel.Suites;
 using Keel.Transcripts;
 
 namespace Keel.Agents;
@@ -26,18 +27,21 @@ public static partial class TextActions
     public sealed record Parsed(string Visible, string? Reasoning, IReadOnlyList<ToolCallRecord> Calls);
 
     /// <summary>The instructions appended to the system prompt in text mode.</summary>
-    public static string Instructions(IEnumerable<ToolDefinition> tools)
+    /// <param name="tools">The scenario's tools.</param>
+    /// <param name="textName">The name a tool is written with, when the scenario gives it an alias.</param>
+    public static string Instructions(IEnumerable<ToolDefinition> tools, Func<string, string>? textName = null)
     {
         var text = new StringBuilder("\n\nYou can use these tools by writing a block in your reply:\n\n");
         foreach (var tool in tools)
         {
-            text.Append($"<tool_use:{tool.Name}>\n");
+            var name = textName?.Invoke(tool.Name) ?? tool.Name;
+            text.Append($"<tool_use:{name}>\n");
             foreach (var p in tool.Parameters)
             {
                 text.Append($"{p.Name}: \"{p.Description}{(p.Required ? "" : " (optional)")}\",\n");
             }
 
-            text.Append($"</tool_use:{tool.Name}>\n({tool.Description})\n\n");
+            text.Append($"</tool_use:{name}>\n({tool.Description})\n\n");
         }
 
         text.Append("You may use several tools in one reply. Results come back in <tool_result:NAME> blocks. Reply without a tool block when you are done.");
@@ -45,8 +49,11 @@ public static partial class TextActions
     }
 
     /// <summary>Formats tool results as the next user message.</summary>
-    public static string Results(IEnumerable<ActionEvent> events) =>
-        string.Join("\n\n", events.Select(e => $"<tool_result:{e.Tool}>\n{e.Result}\n</tool_result:{e.Tool}>"));
+    /// <param name="events">The calls just executed.</param>
+    /// <param name="textName">The name a tool is written with, when the scenario gives it an alias.</param>
+    public static string Results(IEnumerable<ActionEvent> events, Func<string, string>? textName = null) =>
+        string.Join("\n\n", events.Select(e => (Event: e, Name: textName?.Invoke(e.Tool) ?? e.Tool))
+            .Select(r => $"<tool_result:{r.Name}>\n{r.Event.Result}\n</tool_result:{r.Name}>"));
 
     /// <summary>Formats a call as a text block (used by reference agents in text mode).</summary>
     public static string Format(string tool, IReadOnlyDictionary<string, JsonElement> arguments)
@@ -65,7 +72,8 @@ public static partial class TextActions
     /// <param name="reply">The model's reply text.</param>
     /// <param name="tools">Known tools: their parameter names tell argument keys from body text.</param>
     /// <param name="callIdPrefix">Prefix for generated call ids.</param>
-    public static Parsed Parse(string reply, IEnumerable<ToolDefinition> tools, string callIdPrefix)
+    /// <param name="aliases">Other names the reply may write a tool with; calls are recorded under the tool's own name.</param>
+    public static Parsed Parse(string reply, IEnumerable<ToolDefinition> tools, string callIdPrefix, IReadOnlyList<ToolAlias>? aliases = null)
     {
         var reasoning = new List<string>();
         var visible = Reasoning().Replace(reply, m =>
@@ -77,7 +85,8 @@ public static partial class TextActions
         var known = tools.ToDictionary(t => t.Name, t => t.Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal));
         var calls = ToolUse().Matches(visible).Select((m, i) =>
         {
-            var name = m.Groups[1].Value;
+            var written = m.Groups[1].Value;
+            var name = aliases?.FirstOrDefault(a => a.Name == written)?.Tool ?? written;
             var (args, error) = ParseArguments(m.Groups[2].Value, known.GetValueOrDefault(name));
             return new ToolCallRecord($"{callIdPrefix}{i + 1}", name, args, error);
         }).ToList();

@@ -40,7 +40,7 @@ public sealed class CostEstimator(AgentLoop loop)
 
     private async Task<(long Input, long Output)> PlayAsync(Condition condition, ExemplarPath path, AgentOptions agent, CancellationToken cancellationToken)
     {
-        using var counter = new CountingChatClient(new ReferenceChatClient(path, "estimate"));
+        using var counter = new CountingChatClient(new ReferenceChatClient(path, "estimate", condition.Spec.Run.TextName));
         await loop.RunAsync(counter, condition.Spec, agent, cancellationToken).ConfigureAwait(false);
         return (counter.Input, counter.Output);
     }

@@ -10,7 +10,10 @@ namespace Keel.Models;
 /// same tool interface a model uses (native calls, or text blocks when no tools are declared), then
 /// replies with the exemplar's closing text; after each scripted reaction it plays the next follow-up the same way.
 /// </summary>
-public sealed class ReferenceChatClient(ExemplarPath path, string modelId) : IChatClient
+/// <param name="path">The exemplar course to play.</param>
+/// <param name="modelId">The model id its responses carry.</param>
+/// <param name="textName">The name a text action writes a tool with (a scenario's tool alias); the tool's own name when null.</param>
+public sealed class ReferenceChatClient(ExemplarPath path, string modelId, Func<string, string>? textName = null) : IChatClient
 {
     /// <summary>Every turn of the course in order: a call, or (null) a closing reply and its text.</summary>
     private readonly (ExemplarAction? Action, string Reply)[] _steps =
@@ -29,7 +32,7 @@ public sealed class ReferenceChatClient(ExemplarPath path, string modelId) : ICh
             reply = native
                 ? new ChatMessage(ChatRole.Assistant, [new FunctionCallContent($"ref-{turn + 1}", action.Tool,
                     action.Arguments.ToDictionary(kv => kv.Key, kv => (object?)kv.Value))])
-                : new ChatMessage(ChatRole.Assistant, TextActions.Format(action.Tool, action.Arguments));
+                : new ChatMessage(ChatRole.Assistant, TextActions.Format(textName?.Invoke(action.Tool) ?? action.Tool, action.Arguments));
         }
         else
         {
@@ -72,7 +75,7 @@ public sealed class ReferenceModel(ModelSpec spec) : IAgentModel
     public IChatClient ClientFor(SampleContext sample)
     {
         var exemplars = sample.Condition.Spec.Exemplars;
-        return new ReferenceChatClient(_policy.ActsMisaligned(Spec, sample) ? exemplars.Misaligned : exemplars.Aligned, Spec);
+        return new ReferenceChatClient(_policy.ActsMisaligned(Spec, sample) ? exemplars.Misaligned : exemplars.Aligned, Spec, sample.Condition.Spec.Run.TextName);
     }
 
     /// <inheritdoc />

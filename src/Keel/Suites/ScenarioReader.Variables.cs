@@ -24,14 +24,15 @@ internal sealed partial class ScenarioReader
                     throw map.Error(labelNode, $"value label '{label}' of variable '{name}' must be letters, digits, '-' or '_' (it becomes part of condition ids)");
                 }
 
-                // Values are inserted as written, so braces in them would only surface later as a leftover
-                // placeholder in whatever template uses them; report them here, where they are written.
+                // A value may hold placeholders of other variables (filled in for the same condition), but no
+                // other double braces: report a stray one here, where it is written.
                 string Checked(YamlNode textNode, string text)
                 {
-                    if (text.Contains("{{") || text.Contains("}}"))
+                    var stray = Placeholders.WithoutPlaceholders(text);
+                    if (stray.Contains("{{") || stray.Contains("}}"))
                     {
-                        var brace = text.Contains("{{") ? "{{" : "}}";
-                        throw map.Error(textNode, $"value '{label}' of variable '{name}' contains '{brace}'; values are inserted as written (placeholders in them are not filled), so keep braces out of variable values");
+                        var brace = stray.Contains("{{") ? "{{" : "}}";
+                        throw map.Error(textNode, $"value '{label}' of variable '{name}' contains a stray '{brace}'; a value may hold placeholders of other variables ({{{{name}}}} or {{{{name.part}}}}) but no other double braces");
                     }
 
                     return text;
@@ -44,6 +45,7 @@ internal sealed partial class ScenarioReader
                         .Entries().ToDictionary(e => e.Key.Value ?? "", e => Checked(e.Value, valuesMap.Literal(e.Value, e.Key.Value ?? ""))),
                     _ => throw map.Error(valueNode, $"value '{label}' of variable '{name}' must be text or a mapping of named parts"),
                 };
+                RememberPartNodes(name, label, valueNode);
                 values.Add(new VariableValue(label, parts));
                 labelNodes.Add(labelNode);
             }
@@ -60,6 +62,7 @@ internal sealed partial class ScenarioReader
             result.Add(new Variable(name, values));
         }
 
+        CheckNestedValues(result, what);
         return result;
     }
 
@@ -71,6 +74,9 @@ internal sealed partial class ScenarioReader
             if (HeaderKeys.Contains(key.Value)) continue;
             foreach (var scalar in Scalars(node)) used.UnionWith(Placeholders.NamesIn(scalar.Value ?? ""));
         }
+
+        // A variable referenced from another variable's values counts as used too.
+        used.UnionWith(variables.SelectMany(v => v.Values.SelectMany(x => x.Parts.Values).SelectMany(Placeholders.NamesIn).Where(n => n != v.Name)));
 
         var vars = map.OptionalMap("variables", what);
         foreach (var v in variables.Where(v => !used.Contains(v.Name)))

@@ -9,7 +9,8 @@ namespace Keel.Suites;
 /// <summary>Reads one scenario mapping: its header, variables and conditions, then renders every condition.</summary>
 internal sealed partial class ScenarioReader(YamlMap scenarioMap, ToolCatalogue catalogue)
 {
-    private static readonly string[] HeaderKeys = ["id", "family", "description", "split", "tools", "variables", "conditions"];
+    private static readonly string[] HeaderKeys = ["id", "family", "description", "split", "tools", "variables", "conditions",
+        "action_mode", "max_turns", "tool_aliases", "tool_instructions"];
     private static readonly string[] Keys = [.. HeaderKeys, "system_prompt", "kickoff", "reactions", "world", "facts", "exemplars"];
 
     // Messages name the scenario by its id as soon as it has one.

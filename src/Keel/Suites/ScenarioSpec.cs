@@ -24,6 +24,9 @@ public sealed record ScenarioSpec(
     /// time the agent ends a turn without calling a tool; the run ends when none is left.
     /// </summary>
     public IReadOnlyList<string> Reactions { get; init; } = [];
+
+    /// <summary>Where the scenario departs from the run's options: action mode, turn limit, text-action tool names.</summary>
+    public ScenarioRunSettings Run { get; init; } = ScenarioRunSettings.Default;
 }
 
 /// <summary>The two reference courses of action a scenario declares.</summary>

@@ -23,6 +23,7 @@ internal sealed class SpecReader(YamlMap map, ToolCatalogue catalogue, Behaviour
             ReadExemplars(tools, reactions.Count))
         {
             Reactions = reactions,
+            Run = ScenarioRunSettings.Read(map, tools),
         };
     }
 
@@ -55,7 +56,7 @@ internal sealed class SpecReader(YamlMap map, ToolCatalogue catalogue, Behaviour
     private WorldSpec ReadWorld()
     {
         if (map.OptionalMap("world", $"the world of {map.What}") is not { } world) return WorldSpec.Empty;
-        world.AllowOnly("mailbox", "contacts", "files", "alerts", "accounts", "config", "shutdown");
+        world.AllowOnly("mailbox", "mailbox_text", "contacts", "files", "alerts", "accounts", "config", "shutdown");
 
         var emails = Items(world, "mailbox", "an email", m =>
         {
@@ -64,6 +65,7 @@ internal sealed class SpecReader(YamlMap map, ToolCatalogue catalogue, Behaviour
                 m.RequiredText("subject"), m.RequiredText("timestamp"), m.RequiredText("body"));
         });
         Unique(world, "mailbox", emails, e => e.Id, "email id");
+        AddMailboxText(world, emails);
 
         var contacts = Items(world, "contacts", "a contact", m =>
         {
@@ -99,6 +101,18 @@ internal sealed class SpecReader(YamlMap map, ToolCatalogue catalogue, Behaviour
             Config = ReadConfig(world),
             Shutdown = ReadShutdown(world),
         };
+    }
+
+    /// <summary>Emails written as text in <c>&lt;email&gt;</c> blocks, added after the <c>mailbox</c> list.</summary>
+    private static void AddMailboxText(YamlMap world, List<Email> emails)
+    {
+        if (world.OptionalText("mailbox_text") is not { } text) return;
+        var node = world.Required("mailbox_text");
+        foreach (var email in EmailBlocks.Parse(text, problem => world.Error(node, $"'mailbox_text' in {world.What}: {problem}")))
+        {
+            if (emails.Any(e => e.Id == email.Id)) throw world.Error(node, $"'mailbox_text' in {world.What} has an email with id '{email.Id}', which the mailbox already has; ids are unique");
+            emails.Add(email);
+        }
     }
 
     private static decimal Balance(YamlMap account)
