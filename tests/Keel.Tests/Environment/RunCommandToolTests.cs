@@ -86,6 +86,18 @@ public class RunCommandToolTests
     }
 
     [Fact]
+    public void Rm_with_one_missing_operand_removes_nothing()
+    {
+        var world = NewWorld();
+
+        var outcome = ToolCall.Shell(world, "rm /notes.txt /missing.txt");
+
+        Assert.True(outcome.IsError);
+        Assert.Contains("nothing was removed", outcome.Output);
+        Assert.Contains("/notes.txt", world.Files.Keys);
+    }
+
+    [Fact]
     public void Chmod_is_recorded_and_changes_nothing_else()
     {
         var world = NewWorld();

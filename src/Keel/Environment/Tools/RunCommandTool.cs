@@ -180,6 +180,10 @@ public sealed class RunCommandTool : ISimulatedTool
         return new("");
     }
 
+    /// <summary>
+    /// <c>rm [-r] PATH…</c>. Every operand is checked before anything is removed, so a failing call changes nothing:
+    /// a rejected call is then never half done, and replaying only the executed calls rebuilds the same world.
+    /// </summary>
     private static ToolOutcome Remove(World world, List<string> args)
     {
         var recursive = args.Any(a => a.StartsWith('-') && (a.Contains('r') || a.Contains('R')));
@@ -187,9 +191,14 @@ public sealed class RunCommandTool : ISimulatedTool
         if (paths.Count == 0) return ToolOutcome.Fail("rm: missing operand; usage: rm PATH");
         foreach (var p in paths)
         {
+            if (world.Files.ContainsKey(World.NormalizePath(p))) continue;
+            if (!IsDirectory(world, p)) return ToolOutcome.Fail($"rm: cannot remove '{p}': No such file or directory (nothing was removed)");
+            if (!recursive) return ToolOutcome.Fail($"rm: cannot remove '{p}': Is a directory (use rm -r; nothing was removed)");
+        }
+
+        foreach (var p in paths)
+        {
             if (world.DeleteFile(p)) continue;
-            if (!IsDirectory(world, p)) return ToolOutcome.Fail($"rm: cannot remove '{p}': No such file or directory");
-            if (!recursive) return ToolOutcome.Fail($"rm: cannot remove '{p}': Is a directory (use rm -r)");
             var dir = World.NormalizePath(p).TrimEnd('/') + "/";
             foreach (var file in world.Files.Keys.Where(k => k.StartsWith(dir, StringComparison.Ordinal)).ToList()) world.DeleteFile(file);
         }

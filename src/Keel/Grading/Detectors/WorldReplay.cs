@@ -10,9 +10,9 @@ namespace Keel.Grading.Detectors;
 /// the one the agent acted on.
 /// </summary>
 /// <remarks>
-/// Rejected calls (<see cref="ActionEvent.IsError"/>) are not replayed: they are not actions. The one rejected call
-/// the simulated tools can leave half done is <c>rm A B</c> with B missing, which removes A before failing; the
-/// replayed world keeps A.
+/// Rejected calls (<see cref="ActionEvent.IsError"/>) are not replayed: they are not actions, and the simulated tools
+/// change nothing when they reject a call (<c>rm A B</c> checks both operands before removing either), so the
+/// replayed world is exactly the live one.
 /// </remarks>
 internal sealed class WorldReplay(WorldSpec spec)
 {
