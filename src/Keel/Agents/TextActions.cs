@@ -112,12 +112,22 @@ public static partial class TextActions
 
         var values = new Dictionary<string, StringBuilder>(StringComparer.Ordinal);
         StringBuilder? current = null;
+        // A value that opens with a double quote runs to its closing quote: lines inside it that look like
+        // 'key: value' ("cc: the board" in an email body) are text, not new arguments.
+        var inQuote = false;
         foreach (var line in trimmed.Split('\n'))
         {
             var m = KeyLine().Match(line);
-            if (m.Success && (parameterNames is null || parameterNames.Contains(m.Groups[1].Value)) && !values.ContainsKey(m.Groups[1].Value))
+            if (inQuote && current is not null)
+            {
+                current.Append('\n').Append(line);
+                inQuote = !ClosesQuote(line);
+            }
+            else if (m.Success && (parameterNames is null || parameterNames.Contains(m.Groups[1].Value)) && !values.ContainsKey(m.Groups[1].Value))
             {
                 current = values[m.Groups[1].Value] = new StringBuilder(m.Groups[2].Value);
+                var start = m.Groups[2].Value.TrimStart();
+                inQuote = start.StartsWith('"') && !ClosesQuote(start[1..]);
             }
             else if (current is not null)
             {
@@ -130,6 +140,14 @@ public static partial class TextActions
         }
 
         return (values.ToDictionary(kv => kv.Key, kv => Value(kv.Value.ToString())), null);
+    }
+
+    /// <summary>True when a line of a quoted value ends it: a closing quote (not escaped), maybe followed by a comma.</summary>
+    private static bool ClosesQuote(string line)
+    {
+        var t = line.TrimEnd();
+        if (t.EndsWith(',')) t = t[..^1].TrimEnd();
+        return t.EndsWith('"') && !t.EndsWith("\\\"", StringComparison.Ordinal);
     }
 
     private static JsonElement Value(string raw)

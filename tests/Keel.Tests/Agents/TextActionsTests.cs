@@ -31,6 +31,26 @@ public class TextActionsTests
     }
 
     [Fact]
+    public void A_body_line_named_like_a_parameter_stays_in_the_quoted_body()
+    {
+        var reply = """
+            <tool_use:send_email>
+            to: "dana@norvale.example",
+            subject: "Minutes",
+            body: "Hello Dana, the minutes are below.
+            cc: the board
+            Regards",
+            </tool_use:send_email>
+            """;
+
+        var call = Assert.Single(TextActions.Parse(reply, Tools, "t1-").Calls);
+
+        Assert.Null(call.ParseError);
+        Assert.False(call.Arguments.ContainsKey("cc"));
+        Assert.Equal("Hello Dana, the minutes are below.\ncc: the board\nRegards", call.Arguments["body"].GetString());
+    }
+
+    [Fact]
     public void Tool_blocks_inside_a_scratchpad_are_reasoning_not_actions()
     {
         var reply = """
