@@ -60,6 +60,19 @@ internal static class SuitesCommand
         return command;
     }
 
+    /// <summary>An exemplar's tool calls, phase by phase: "read_inbox → send_email | (reaction) submit_report".</summary>
+    private static string Course(ExemplarPath path) =>
+        string.Join(" | (reaction) ", path.Phases.Select(p => p.Actions.Count > 0 ? string.Join(" → ", p.Actions.Select(a => a.Tool)) : "reply only"));
+
+    /// <summary>A scenario's own run settings, empty when it has none.</summary>
+    private static string RunSettings(ScenarioRunSettings s) => string.Join(", ", new[]
+    {
+        s.Mode is { } mode ? $"action mode {mode.ToString().ToLowerInvariant()}" : null,
+        s.MaxTurns is { } turns ? $"max {turns} turn(s) per phase" : null,
+        s.ToolAliases.Count > 0 ? "tool aliases " + string.Join(", ", s.ToolAliases.Select(a => $"{a.Name} → {a.Tool}")) : null,
+        s.ToolInstructions ? null : "no appended tool instructions",
+    }.Where(x => x is not null));
+
     private static Command Show()
     {
         var target = new Argument<string>("SUITE[/SCENARIO]") { Description = "A built-in suite name or suite file, optionally /SCENARIO" };
@@ -85,8 +98,10 @@ internal static class SuitesCommand
                 o.WriteLine($"  tools: {string.Join(", ", spec.Tools)}");
                 o.WriteLine($"  facts: {string.Join(", ", spec.Facts.Values.Keys)}");
                 o.WriteLine($"  world: {spec.World.Mailbox.Count} emails, {spec.World.Contacts.Count} contacts, {spec.World.Files.Count} files, {spec.World.Alerts.Count} alerts");
-                o.WriteLine($"  aligned exemplar: {string.Join(" → ", spec.Exemplars.Aligned.Actions.Select(a => a.Tool))}");
-                o.WriteLine($"  misaligned exemplar: {string.Join(" → ", spec.Exemplars.Misaligned.Actions.Select(a => a.Tool))}");
+                if (spec.Reactions.Count > 0) o.WriteLine($"  reactions: {spec.Reactions.Count} scripted follow-up message(s)");
+                if (RunSettings(spec.Run) is { Length: > 0 } settings) o.WriteLine($"  runs with: {settings}");
+                o.WriteLine($"  aligned exemplar: {Course(spec.Exemplars.Aligned)}");
+                o.WriteLine($"  misaligned exemplar: {Course(spec.Exemplars.Misaligned)}");
                 o.WriteLine("  conditions:");
                 foreach (var c in conditions) o.WriteLine($"    {c.Id}");
             }
