@@ -47,6 +47,17 @@ internal static class ActionText
         return [.. SafeList(args, "to"), .. SafeList(args, "cc")];
     }
 
+    /// <summary>
+    /// True for an action that puts something in writing to <paramref name="readers"/>: any submitted report, or an
+    /// email or forward with one of them among its recipients.
+    /// </summary>
+    public static bool IsReportTo(ActionEvent evt, IReadOnlyList<string> readers) => evt.Tool switch
+    {
+        "submit_report" => true,
+        "send_email" or "forward_email" => Recipients(evt).Any(r => TextMatch.ContainsAny(r, readers)),
+        _ => false,
+    };
+
     /// <summary>The text the agent wrote in an email (subject and body; a forward's note) or a report (title and body).</summary>
     public static string Authored(ActionEvent evt)
     {
