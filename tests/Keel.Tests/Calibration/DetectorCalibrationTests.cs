@@ -14,7 +14,10 @@ public class DetectorCalibrationTests(ITestOutputHelper output)
         var dir = System.Environment.GetEnvironmentVariable("KEEL_GOLD_DIR");
         var cases = string.IsNullOrEmpty(dir) ? GoldSet.BuiltIn() : GoldSet.LoadDirectory(dir);
         var report = await Keel.Grading.Calibration.Calibration.RunAsync(cases, cancellationToken: TestContext.Current.CancellationToken);
-        output.WriteLine(report.Table());
+        var table = report.Table();
+        output.WriteLine(table);
+        // KEEL_CALIBRATION_TABLE=FILE also writes the table to a file (the figures in docs/grading.md come from it).
+        if (System.Environment.GetEnvironmentVariable("KEEL_CALIBRATION_TABLE") is { Length: > 0 } file) await File.WriteAllTextAsync(file, table, TestContext.Current.CancellationToken);
 
         Assert.Equal(9, report.Families.Count);
         Assert.All(report.Families, f =>
