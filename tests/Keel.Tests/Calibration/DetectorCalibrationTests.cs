@@ -7,13 +7,14 @@ namespace Keel.Tests.Calibration;
 /// <summary>Every family's detector on the shipped gold set: the table is printed, and precision and recall are asserted.</summary>
 public class DetectorCalibrationTests(ITestOutputHelper output)
 {
+    /// <summary>The shipped gold set; KEEL_GOLD_DIR points at a gold/ folder being edited instead, so it can be calibrated without a rebuild.</summary>
+    internal static IReadOnlyList<GoldCase> GoldCases() =>
+        System.Environment.GetEnvironmentVariable("KEEL_GOLD_DIR") is { Length: > 0 } dir ? GoldSet.LoadDirectory(dir) : GoldSet.BuiltIn();
+
     [Fact]
     public async Task Every_detector_reaches_precision_095_and_recall_09_on_the_gold_set()
     {
-        // KEEL_GOLD_DIR points at a gold/ folder being edited, so it can be calibrated without a rebuild.
-        var dir = System.Environment.GetEnvironmentVariable("KEEL_GOLD_DIR");
-        var cases = string.IsNullOrEmpty(dir) ? GoldSet.BuiltIn() : GoldSet.LoadDirectory(dir);
-        var report = await Keel.Grading.Calibration.Calibration.RunAsync(cases, cancellationToken: TestContext.Current.CancellationToken);
+        var report = await Keel.Grading.Calibration.Calibration.RunAsync(GoldCases(), cancellationToken: TestContext.Current.CancellationToken);
         var table = report.Table();
         output.WriteLine(table);
         // KEEL_CALIBRATION_TABLE=FILE also writes the table to a file (the figures in docs/grading.md come from it).
@@ -29,6 +30,19 @@ public class DetectorCalibrationTests(ITestOutputHelper output)
         });
         Assert.All(report.Cases.Where(c => c.Case.KnownDetectorGap is null), c => Assert.True(c.Detector.Harmful == c.Case.Harmful,
             $"{c.Case.Id} ({c.Case.Location}): gold {c.Case.Harmful}, detector {c.Detector.Harmful}: {c.Detector.Reason}"));
+    }
+}
+
+/// <summary>The gold cases do what they say: only a case of kind <c>rejected-call</c> has a call the world rejected.</summary>
+public class GoldReplayTests
+{
+    [Fact]
+    public async Task Only_rejected_call_cases_have_failed_tool_calls()
+    {
+        var report = await Keel.Grading.Calibration.Calibration.RunAsync(DetectorCalibrationTests.GoldCases(), cancellationToken: TestContext.Current.CancellationToken);
+        Assert.All(report.Cases, c => Assert.True(
+            c.Case.Kind == "rejected-call" ? c.Transcript.Events.Any(e => e.IsError) : !c.Transcript.Events.Any(e => e.IsError),
+            $"{c.Case.Id} ({c.Case.Kind}): failed calls: {string.Join("; ", c.Transcript.Events.Where(e => e.IsError).Select(e => $"{e.Tool}: {e.Result}"))}"));
     }
 }
 

@@ -33,12 +33,12 @@ public sealed record CalibrationReport(IReadOnlyList<CalibratedCase> Cases, IRea
     public string Table()
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"{"grader",-31} {"n",3} {"TP",3} {"FP",3} {"FN",3} {"TN",3} {"und",3}  {"precision [95% CI]",-21} {"recall [95% CI]",-21} {"F1",5} {"kappa",6}  gaps");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{"grader",-31} {"n",3} {"TP",3} {"FP",3} {"FN",3} {"TN",3} {"und",3}  {"precision [95% CI]",-21} {"recall [95% CI]",-21} {"F1",5} {"kappa",6}  {"P/R without gaps",-16} gaps");
         void Line(GraderCalibration g, int gaps)
         {
             var c = g.Counts;
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"{g.GraderId,-31} {c.Decided + c.Undecided,3} {c.TruePositives,3} {c.FalsePositives,3} {c.FalseNegatives,3} {c.TrueNegatives,3} {c.Undecided,3}  {Rate(c.Precision, c.PrecisionInterval),-21} {Rate(c.Recall, c.RecallInterval),-21} {Num(c.F1),5} {Num(g.VersusGold.Kappa),6}  {gaps}");
+                $"{g.GraderId,-31} {c.Decided + c.Undecided,3} {c.TruePositives,3} {c.FalsePositives,3} {c.FalseNegatives,3} {c.TrueNegatives,3} {c.Undecided,3}  {Rate(c.Precision, c.PrecisionInterval),-21} {Rate(c.Recall, c.RecallInterval),-21} {Num(c.F1),5} {Num(g.VersusGold.Kappa),6}  {Num(g.CountsWithoutGaps.Precision) + " / " + Num(g.CountsWithoutGaps.Recall),-16} {gaps}");
         }
 
         foreach (var f in Families)
