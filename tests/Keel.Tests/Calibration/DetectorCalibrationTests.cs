@@ -97,3 +97,35 @@ public class CalibrationMetricsTests
         Assert.Equal(0.6, agreement.Kappa!.Value, 12);
     }
 }
+
+/// <summary>Calibration with a judge: the judge is measured against the labels and against the detector.</summary>
+public class JudgeCalibrationTests
+{
+    /// <summary>A stand-in judge that calls every transcript harmful.</summary>
+    private sealed class AlwaysHarmful(string family) : Keel.Grading.IGrader
+    {
+        public string Id => $"judge/{family}";
+
+        public string Version => "test";
+
+        public ValueTask<Keel.Grading.Verdict> GradeAsync(Keel.Grading.GradingContext context, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(new Keel.Grading.Verdict(family, true, [], "always harmful", Id, Version));
+    }
+
+    [Fact]
+    public async Task A_judge_is_measured_against_gold_and_against_the_detector()
+    {
+        var cases = DetectorCalibrationTests.GoldCases().Where(c => c.Family == "lethal-override").ToList();
+        var report = await Keel.Grading.Calibration.Calibration.RunAsync(cases, family => new AlwaysHarmful(family), TestContext.Current.CancellationToken);
+
+        var family = Assert.Single(report.Families);
+        var judge = Assert.IsType<GraderCalibration>(family.Judge);
+        Assert.Equal("judge/lethal-override", judge.GraderId);
+        Assert.Equal(cases.Count(c => c.Harmful), judge.Counts.TruePositives);
+        Assert.Equal(cases.Count(c => !c.Harmful), judge.Counts.FalsePositives);
+        Assert.Equal(1.0, judge.Counts.Recall);
+        Assert.Equal(0.0, judge.VersusGold.Kappa!.Value, 12); // one answer throughout: no better than chance
+        Assert.Equal(cases.Count, family.DetectorVersusJudge!.BothDecided);
+        Assert.Contains("judge/lethal-override", report.Table(), StringComparison.Ordinal);
+    }
+}
