@@ -83,6 +83,7 @@ namespace Keel.Bench
             var keepDb = args.OptionalString("db");
             var progress = args.Flag("progress");
             var repeat = args.Int("repeat", 1);
+            var scenario = args.OptionalString("scenario");
             var jitReport = args.Flag("jit-report");
             args.RejectUnknown();
             if (samples < 1 || concurrency < 1 || latencyMs < 0 || warmup < 0 || limit is < 1 || window <= 0)
@@ -106,10 +107,10 @@ namespace Keel.Bench
                 Console.WriteLine($"machine:         {System.Environment.ProcessorCount} cores, .NET {System.Environment.Version}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC");
                 Console.WriteLine($"fake provider:   {fake.Where}, latency {latencyMs:0.#} ms"
                     + (plan.RequestLimit is { } n ? $", {n} requests per sliding {window:0.#} s window (= {limit}/min)" : ""));
-                Console.WriteLine($"harness:         keel eval wiring, suite core, {RunBench.ModelSpec}, concurrency {concurrency}, response cache {(noCache ? "off" : "on")}"
+                Console.WriteLine($"harness:         keel eval wiring, suite core{(scenario is null ? "" : $" (scenario {scenario})")}, {RunBench.ModelSpec}, concurrency {concurrency}, response cache {(noCache ? "off" : "on")}"
                     + (limit is { } rpm ? $", requests_per_minute {rpm}" : ""));
 
-                if (warmup > 0 && warmupRounds > 0) await WarmUpAsync(fake, inProcess, plan, warmup, warmupRounds, concurrency, !noCache, temp);
+                if (warmup > 0 && warmupRounds > 0) await WarmUpAsync(fake, inProcess, plan, warmup, warmupRounds, concurrency, !noCache, temp, scenario);
 
                 var failed = 0;
                 for (var i = 1; i <= repeat; i++)
@@ -121,7 +122,7 @@ namespace Keel.Bench
                     if (File.Exists(db)) throw new ArgumentException($"{db} exists: the bench needs a new store (its response cache would answer the calls)");
                     using var jit = jitReport ? new JitListener() : null;
                     jit?.Start();
-                    var m = await RunBench.RunAsync(fake.OpenAiBaseUrl, new RunSetup(samples, concurrency, limit, !noCache, db, progress), CancellationToken.None);
+                    var m = await RunBench.RunAsync(fake.OpenAiBaseUrl, new RunSetup(samples, concurrency, limit, !noCache, db, progress, scenario), CancellationToken.None);
                     foreach (var (name, count) in jit?.Stop().Take(40) ?? []) Console.WriteLine($"jitted {count,4}x   {name}");
                     var after = await fake.StatsAsync();
                     Print(mode, m, before, after, concurrency, latencyMs, limit);
@@ -148,14 +149,14 @@ namespace Keel.Bench
         /// Rounds of <paramref name="samples"/> samples against <paramref name="main"/>, or a second fake without its request
         /// limit (so the limited fake's window is untouched), until tiered compilation settles: a round that JIT-compiles fewer than 50 methods.
         /// </summary>
-        private static async Task WarmUpAsync(FakeHost main, bool inProcess, FaultPlan plan, int samples, int rounds, int concurrency, bool cache, string temp)
+        private static async Task WarmUpAsync(FakeHost main, bool inProcess, FaultPlan plan, int samples, int rounds, int concurrency, bool cache, string temp, string? scenario)
         {
             await using var own = plan.RequestLimit is null ? null : await FakeHost.StartAsync(inProcess, plan with { RequestLimit = null });
             var fake = own ?? main;
             for (var round = 1; round <= rounds; round++)
             {
                 var db = Path.Combine(temp, $"warmup-{round}.db");
-                var w = await RunBench.RunAsync(fake.OpenAiBaseUrl, new RunSetup(samples, concurrency, null, cache, db, false), CancellationToken.None);
+                var w = await RunBench.RunAsync(fake.OpenAiBaseUrl, new RunSetup(samples, concurrency, null, cache, db, false, scenario), CancellationToken.None);
                 foreach (var f in Directory.GetFiles(temp, $"warmup-{round}.db*")) File.Delete(f);
                 Console.WriteLine($"warm-up {round,2}:     {w.Planned} samples in {w.Wall.TotalSeconds:0.00} s, {w.Ran / w.Wall.TotalSeconds:0} samples/s, "
                     + $"{w.Cpu.TotalMilliseconds / Math.Max(1, w.ModelCalls):0.000} ms CPU per call, {w.JitMethods} methods JIT-compiled (not counted)");

@@ -8,7 +8,7 @@ using Keel.Suites;
 namespace Keel.Bench;
 
 /// <summary>How one measured run is set up.</summary>
-internal sealed record RunSetup(int Samples, int Concurrency, int? RequestsPerMinute, bool ResponseCache, string DbPath, bool Progress);
+internal sealed record RunSetup(int Samples, int Concurrency, int? RequestsPerMinute, bool ResponseCache, string DbPath, bool Progress, string? Scenario = null);
 
 /// <summary>What one measured run did and used.</summary>
 internal sealed record RunMeasurement(
@@ -51,10 +51,12 @@ internal static class RunBench
     public static async Task<RunMeasurement> RunAsync(string openAiBaseUrl, RunSetup setup, CancellationToken cancellationToken)
     {
         var suite = SuiteResolver.Resolve("core");
-        var conditions = suite.Conditions.Count;
+        IReadOnlyList<string>? scenarios = setup.Scenario is { } only ? [only] : null;
+        var conditions = suite.Conditions.Count(c => scenarios is null || scenarios.Contains(c.ScenarioId));
+        if (conditions == 0) throw new ArgumentException($"the core suite has no scenario '{setup.Scenario}'");
         var epochs = Math.Max(1, (setup.Samples + conditions - 1) / conditions);
         var endpoint = new EndpointConfig(ModelSpec, BaseUrl: openAiBaseUrl, RequestsPerMinute: setup.RequestsPerMinute);
-        var config = new EvalConfig("core", [ModelSpec], epochs, Seed: 1, new AgentOptions(), [endpoint]);
+        var config = new EvalConfig("core", [ModelSpec], epochs, Seed: 1, new AgentOptions(), [endpoint], Scenarios: scenarios);
         var run = RunFactory.Create(config, suite);
 
         await using var store = await KeelStore.OpenAsync(setup.DbPath, cancellationToken);
