@@ -6,6 +6,7 @@ using Xunit;
 namespace Keel.Tests.Cli;
 
 /// <summary>--batch through the real CLI and SDKs against the fake batch APIs: lockstep turns, restart pickup.</summary>
+[Collection(nameof(TimingSensitive))]
 public class BatchModeTests
 {
     private static async Task<FakeProviderServer> TwoTurnServerAsync()
