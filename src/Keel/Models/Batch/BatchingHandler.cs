@@ -10,9 +10,12 @@ namespace Keel.Models.Batch;
 /// <param name="MaxBatchSize">Requests per batch at most.</param>
 public sealed record BatchOptions(TimeSpan PollInterval, TimeSpan FlushDelay, int MaxBatchSize = 10_000)
 {
-    /// <summary>Options for a poll interval, with a flush delay of a tenth of it (50 ms to 2 s).</summary>
+    /// <summary>
+    /// Options for a poll interval, with a flush delay of a tenth of it, from 250 ms (a turn's requests can arrive further
+    /// apart than a GC pause or a busy moment on a small machine) to 2 s.
+    /// </summary>
     public static BatchOptions For(TimeSpan pollInterval) =>
-        new(pollInterval, TimeSpan.FromTicks(Math.Clamp(pollInterval.Ticks / 10, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(2).Ticks)));
+        new(pollInterval, TimeSpan.FromTicks(Math.Clamp(pollInterval.Ticks / 10, TimeSpan.FromMilliseconds(250).Ticks, TimeSpan.FromSeconds(2).Ticks)));
 }
 
 /// <summary>
