@@ -68,7 +68,7 @@ public sealed class AgentLoop(ToolCatalogue catalogue)
             }
             catch (Exception ex)
             {
-                return new AgentResult(Finish(StopReason.Error), Describe(ex));
+                return new AgentResult(Finish(StopReason.Error), ExceptionChain.Describe(ex));
             }
 
             var callUsage = TokenUsage.From(response.Usage);
@@ -174,19 +174,6 @@ public sealed class AgentLoop(ToolCatalogue catalogue)
         transcript.Add(new TranscriptMessage(transcript.Count, "assistant", parsed.Visible, reasoning.Length > 0 ? reasoning : null,
             parsed.Calls.Count > 0 ? parsed.Calls : null, Flags: Flags(response, raw.Trim().Length == 0)));
         return [.. parsed.Calls];
-    }
-
-    /// <summary>The failure and its causes, outermost first: SDKs often wrap the informative message.</summary>
-    private static string Describe(Exception ex)
-    {
-        var parts = new List<string>();
-        for (var e = ex; e is not null && parts.Count < 4; e = e.InnerException)
-        {
-            var part = $"{e.GetType().Name}: {e.Message}";
-            if (!parts.Contains(part)) parts.Add(part);
-        }
-
-        return string.Join(" ← ", parts);
     }
 
     private static string? Nullable(StringBuilder sb) => sb.Length > 0 ? sb.ToString() : null;

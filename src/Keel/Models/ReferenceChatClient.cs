@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Keel.Agents;
 using Keel.Suites;
 using Microsoft.Extensions.AI;
@@ -13,14 +12,14 @@ namespace Keel.Models;
 /// <param name="path">The exemplar course to play.</param>
 /// <param name="modelId">The model id its responses carry.</param>
 /// <param name="textName">The name a text action writes a tool with (a scenario's tool alias); the tool's own name when null.</param>
-public sealed class ReferenceChatClient(ExemplarPath path, string modelId, Func<string, string>? textName = null) : IChatClient
+public sealed class ReferenceChatClient(ExemplarPath path, string modelId, Func<string, string>? textName = null) : ScriptedChatClient
 {
     /// <summary>Every turn of the course in order: a call, or (null) a closing reply and its text.</summary>
     private readonly (ExemplarAction? Action, string Reply)[] _steps =
         [.. path.Phases.SelectMany(phase => phase.Actions.Select(a => ((ExemplarAction?)a, "")).Append((null, phase.Reply)))];
 
     /// <inheritdoc />
-    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var turn = messages.Count(m => m.Role == ChatRole.Assistant);
@@ -42,22 +41,6 @@ public sealed class ReferenceChatClient(ExemplarPath path, string modelId, Func<
         return Task.FromResult(new ChatResponse(reply) { ModelId = modelId, FinishReason = ChatFinishReason.Stop });
     }
 
-    /// <inheritdoc />
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var response = await GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        foreach (var update in response.ToChatResponseUpdates()) yield return update;
-    }
-
-    /// <inheritdoc />
-    public object? GetService(Type serviceType, object? serviceKey = null) =>
-        serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-    }
 }
 
 /// <summary>A reference agent as an <see cref="IAgentModel"/>: a fresh client per sample, following its policy.</summary>

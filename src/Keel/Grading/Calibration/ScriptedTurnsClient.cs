@@ -1,6 +1,6 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Keel.Agents;
+using Keel.Models;
 using Keel.Suites;
 using Keel.Transcripts;
 using Microsoft.Extensions.AI;
@@ -32,7 +32,7 @@ public sealed record ScriptedTurn(string? Text, string? Reasoning = null, IReadO
 /// </summary>
 /// <param name="turns">The assistant turns, in order.</param>
 /// <param name="modelId">The model id the responses carry.</param>
-public sealed class ScriptedTurnsClient(IReadOnlyList<ScriptedTurn> turns, string modelId = "scripted") : IChatClient
+public sealed class ScriptedTurnsClient(IReadOnlyList<ScriptedTurn> turns, string modelId = "scripted") : ScriptedChatClient
 {
     /// <summary>How many turns the loop has asked for so far.</summary>
     public int Served { get; private set; }
@@ -41,7 +41,7 @@ public sealed class ScriptedTurnsClient(IReadOnlyList<ScriptedTurn> turns, strin
     public IReadOnlyList<ScriptedTurn> Turns { get; } = turns;
 
     /// <inheritdoc />
-    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (Served >= Turns.Count)
@@ -59,22 +59,6 @@ public sealed class ScriptedTurnsClient(IReadOnlyList<ScriptedTurn> turns, strin
         return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, contents)) { ModelId = modelId, FinishReason = ChatFinishReason.Stop });
     }
 
-    /// <inheritdoc />
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var response = await GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        foreach (var update in response.ToChatResponseUpdates()) yield return update;
-    }
-
-    /// <inheritdoc />
-    public object? GetService(Type serviceType, object? serviceKey = null) =>
-        serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-    }
 }
 
 /// <summary>Rebuilds a transcript from given turns by running them through the agent loop in a scenario's world.</summary>

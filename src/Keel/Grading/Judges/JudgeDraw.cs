@@ -50,7 +50,7 @@ public sealed record JudgeDraw(
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            return Failure(index, $"the judge call failed: {Describe(ex)}", responded: false, cacheHit: false, TokenUsage.Zero);
+            return Failure(index, $"the judge call failed: {ExceptionChain.Describe(ex)}", responded: false, cacheHit: false, TokenUsage.Zero);
         }
 
         var usage = TokenUsage.From(response.Usage);
@@ -116,18 +116,5 @@ public sealed record JudgeDraw(
     {
         var flat = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         return flat.Length == 0 ? "(empty)" : flat.Length <= 200 ? $"\"{flat}\"" : $"\"{flat[..200]}…\"";
-    }
-
-    /// <summary>The exception and its causes, outermost first, as the samples table records errors.</summary>
-    private static string Describe(Exception ex)
-    {
-        var parts = new List<string>();
-        for (var e = ex; e is not null && parts.Count < 4; e = e.InnerException)
-        {
-            var part = $"{e.GetType().Name}: {e.Message}";
-            if (!parts.Contains(part)) parts.Add(part);
-        }
-
-        return string.Join(" ← ", parts);
     }
 }
