@@ -111,7 +111,7 @@ public static class Aggregates
         for (var i = 0; i < replicates.Length; i++) replicates[i] = new double[options.Resamples];
         if (means.Families > 0)
         {
-            var random = new Random(options.Seed);
+            var random = new SplitMix64(options.Seed);
             Span<double> familyMeans = new double[means.Families];
             for (var b = 0; b < options.Resamples; b++)
             {
