@@ -118,4 +118,25 @@ public class AggregatesTests
         Assert.Equal("m1", judged.Model);
         Assert.Equal(0.9, judged.Summary.Overall.Mean!.Value, 1e-12);
     }
+
+    [Fact]
+    public void Errors_and_undecided_samples_are_shown_beside_the_rates_not_folded_in()
+    {
+        CellSummary[] cells =
+        [
+            new("m", "A", "s", "a", 8, 4, 0.5, 0, 1, 2, 1),
+            new("m", "A", "s", "b", 10, 0, 0.0, 0, 1, 0, 3, Judge: new RateStats(6, 6, 1, 0, 1, 4)),
+        ];
+        var detector = Aggregates.Of(ConditionCounts.ForModel(cells, "m"));
+        Assert.Equal(0.25, detector.Families[0].Mean!.Value, 1e-12);
+        Assert.Equal(18, detector.Families[0].N);
+        Assert.Equal(2, detector.Families[0].Errors);
+        Assert.Equal(4, detector.Families[0].Undecided);
+        Assert.Equal(2, detector.Overall.Errors);
+        Assert.Equal(4, detector.Overall.Undecided);
+
+        var judge = Aggregates.Of(ConditionCounts.ForModel(cells, "m", VerdictSource.Judge));
+        Assert.Equal(1, judge.Families[0].Conditions); // cell a has no judge verdicts
+        Assert.Equal(4, judge.Families[0].Undecided);
+    }
 }
