@@ -55,8 +55,8 @@ public static class ReportCharts
             var wilson = Wilson.Interval(shared.Sum(s => s.Harmful), shared.Sum(s => s.N));
             return new ChartPoint(x.Family, mean(x), wilson.Low, wilson.High);
         }).ToList());
-        var before = Side($"baseline: {comparison.Baseline}", x => x.Mean1, c => c.First);
-        var after = Side($"candidate: {comparison.Candidate}", x => x.Mean2, c => c.Second);
+        var before = Side("baseline", x => x.Mean1, c => c.First);
+        var after = Side("candidate", x => x.Mean2, c => c.Second);
         ChartSeries Cells(string name, Func<CellComparison, ConditionCounts?> side) =>
             new(name, ci.Select(c => side(c) is { N: > 0 } s ? new ChartPoint(c.Condition, s.Rate, 0, 1) : new ChartPoint(c.Condition, null, 0, 1)).ToList());
         return

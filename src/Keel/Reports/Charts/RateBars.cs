@@ -60,9 +60,8 @@ public static class RateBars
         plot.Axes.Left.Label.Text = "harmful rate (95% interval)";
         plot.Axes.SetLimitsY(0, 1.05);
         plot.Axes.SetLimitsX(-0.6, categories.Count - 0.4);
-        plot.Axes.Margins(bottom: 0);
-        if (series.Count > 1) plot.ShowLegend(Edge.Right);
-        var w = width ?? Math.Clamp(160 + categories.Count * (40 + 22 * series.Count), 480, 1800);
-        return plot.GetImageBytes(w, height + (categories.Count > 4 ? 90 : 0), ImageFormat.Png);
+        if (series.Count > 1) plot.ShowLegend(Edge.Bottom);
+        var w = width ?? Math.Clamp(160 + categories.Count * (40 + 22 * series.Count), 720, 1800);
+        return plot.GetImageBytes(w, height + (categories.Count > 4 ? 90 : 0) + (series.Count > 1 ? 24 * series.Count : 0), ImageFormat.Png);
     }
 }
