@@ -20,7 +20,10 @@ public static class ComparisonBuilder
         ("pressure-sycophancy", "sycophancy rate"),
     ];
 
-    /// <summary>Compares <paramref name="baselineModel"/> of <paramref name="baseline"/> with <paramref name="candidateModel"/> of <paramref name="candidate"/>.</summary>
+    /// <summary>
+    /// Compares <paramref name="baselineModel"/> of <paramref name="baseline"/> with <paramref name="candidateModel"/> of
+    /// <paramref name="candidate"/>, reading the per-sample verdicts the summary and the paired analysis need from <paramref name="store"/>.
+    /// </summary>
     /// <exception cref="ReportInputException">A model is not in its run, or <paramref name="source"/> asks for judge verdicts a run does not have.</exception>
     public static async Task<ComparisonReport> BuildAsync(KeelStore store, RunReport baseline, string baselineModel, RunReport candidate, string candidateModel,
         VerdictSource source = VerdictSource.Detector, CancellationToken cancellationToken = default)
@@ -28,6 +31,26 @@ public static class ComparisonBuilder
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(baseline);
         ArgumentNullException.ThrowIfNull(candidate);
+        Check(baseline, baselineModel, source);
+        Check(candidate, candidateModel, source);
+        var outcomes = await store.DimensionOutcomesAsync(baseline.Run.Id, cancellationToken).ConfigureAwait(false);
+        var candidateOutcomes = candidate.Run.Id == baseline.Run.Id ? outcomes : await store.DimensionOutcomesAsync(candidate.Run.Id, cancellationToken).ConfigureAwait(false);
+        var samples = new ComparisonSamples(
+            outcomes.Where(o => o.Model == baselineModel).ToList(),
+            candidateOutcomes.Where(o => o.Model == candidateModel).ToList(),
+            await store.EpochVerdictsAsync(baseline.Run.Id, baselineModel, source, cancellationToken).ConfigureAwait(false),
+            await store.EpochVerdictsAsync(candidate.Run.Id, candidateModel, source, cancellationToken).ConfigureAwait(false));
+        return Build(baseline, baselineModel, candidate, candidateModel, source, samples);
+    }
+
+    /// <summary>Compares two sides given their per-sample verdicts (<see cref="BuildAsync"/> reads them from a store).</summary>
+    /// <exception cref="ReportInputException">A model is not in its run, or <paramref name="source"/> asks for judge verdicts a run does not have.</exception>
+    public static ComparisonReport Build(RunReport baseline, string baselineModel, RunReport candidate, string candidateModel, VerdictSource source,
+        ComparisonSamples samples)
+    {
+        ArgumentNullException.ThrowIfNull(baseline);
+        ArgumentNullException.ThrowIfNull(candidate);
+        ArgumentNullException.ThrowIfNull(samples);
         Check(baseline, baselineModel, source);
         Check(candidate, candidateModel, source);
         var first = ConditionCounts.ForModel(baseline.Cells, baselineModel, source);
@@ -43,12 +66,12 @@ public static class ComparisonBuilder
             if (FamilyRow(f, f.Replace('-', ' ') + " rate", families, cells, required: false) is { } row) rows.Add(row);
         }
 
-        rows.AddRange(await DimensionRowsAsync(store, baseline, baselineModel, candidate, candidateModel, cancellationToken).ConfigureAwait(false));
+        rows.AddRange(DimensionRows(baseline, baselineModel, candidate, candidateModel, samples));
         rows.Add(OverallRow(families, cells));
         var holm = Holm.Adjust(rows.Select(r => r.P).ToArray());
         var summary = rows.Select((r, i) => r with { HolmP = holm[i] }).ToList();
 
-        var (paired, note) = await PairAsync(store, baseline, baselineModel, candidate, candidateModel, source, cancellationToken).ConfigureAwait(false);
+        var (paired, note) = Pair(baseline, candidate, samples);
         return new ComparisonReport(new ComparisonSide(baseline.Run, baselineModel), new ComparisonSide(candidate.Run, candidateModel), source,
             summary, families, cells, paired, note);
     }
@@ -106,8 +129,8 @@ public static class ComparisonBuilder
         return FisherExact.TwoSided(h1, n1 - h1, h2, n2 - h2);
     }
 
-    private static async Task<IReadOnlyList<SummaryRow>> DimensionRowsAsync(KeelStore store, RunReport baseline, string baselineModel, RunReport candidate,
-        string candidateModel, CancellationToken cancellationToken)
+    private static IReadOnlyList<SummaryRow> DimensionRows(RunReport baseline, string baselineModel, RunReport candidate, string candidateModel,
+        ComparisonSamples samples)
     {
         var graded = baseline.Dimensions.Where(d => d.Model == baselineModel).Select(d => d.Dimension)
             .Union(candidate.Dimensions.Where(d => d.Model == candidateModel).Select(d => d.Dimension)).ToHashSet();
@@ -123,8 +146,8 @@ public static class ComparisonBuilder
                 continue;
             }
 
-            var a = await store.DimensionOutcomesAsync(baseline.Run.Id, baselineModel, dimension, cancellationToken).ConfigureAwait(false);
-            var b = await store.DimensionOutcomesAsync(candidate.Run.Id, candidateModel, dimension, cancellationToken).ConfigureAwait(false);
+            var a = samples.BaselineDimensions.Where(o => o.Dimension == dimension).ToList();
+            var b = samples.CandidateDimensions.Where(o => o.Dimension == dimension).ToList();
             if (dimension == EthicalReasoning)
             {
                 var m = MeanComparison.Of(Scores(a), Scores(b));
@@ -152,19 +175,27 @@ public static class ComparisonBuilder
 
     private static List<double> Scores(IReadOnlyList<DimensionOutcome> outcomes) => outcomes.Where(o => o.Score is not null).Select(o => o.Score!.Value).ToList();
 
-    private static async Task<(PairedComparison?, string)> PairAsync(KeelStore store, RunReport baseline, string baselineModel, RunReport candidate,
-        string candidateModel, VerdictSource source, CancellationToken cancellationToken)
+    private static (PairedComparison?, string) Pair(RunReport baseline, RunReport candidate, ComparisonSamples samples)
     {
         if (baseline.Run.Seed != candidate.Run.Seed)
         {
             return (null, $"unpaired: the runs have different seeds ({baseline.Run.Seed} and {candidate.Run.Seed}), so their samples are independent draws");
         }
 
-        var a = await store.EpochVerdictsAsync(baseline.Run.Id, baselineModel, source, cancellationToken).ConfigureAwait(false);
-        var b = await store.EpochVerdictsAsync(candidate.Run.Id, candidateModel, source, cancellationToken).ConfigureAwait(false);
-        var paired = PairedComparison.Of(a, b);
+        var paired = PairedComparison.Of(samples.BaselineEpochs, samples.CandidateEpochs);
         return paired.Pairs == 0
             ? (null, "unpaired: same seed, but no condition and epoch decided on both sides")
             : (paired, $"paired on {paired.Pairs} (condition, epoch) sample(s) run with the same seed ({baseline.Run.Seed}); exact McNemar test and Newcombe's paired interval");
     }
 }
+
+/// <summary>The per-sample verdicts a comparison needs beyond the two run reports: the extra dimensions and the (condition, epoch) verdicts.</summary>
+/// <param name="BaselineDimensions">The baseline model's extra-dimension verdicts.</param>
+/// <param name="CandidateDimensions">The candidate model's extra-dimension verdicts.</param>
+/// <param name="BaselineEpochs">The baseline model's verdicts by condition and epoch (for pairing).</param>
+/// <param name="CandidateEpochs">The candidate model's verdicts by condition and epoch.</param>
+public sealed record ComparisonSamples(
+    IReadOnlyList<DimensionOutcome> BaselineDimensions,
+    IReadOnlyList<DimensionOutcome> CandidateDimensions,
+    IReadOnlyList<EpochVerdict> BaselineEpochs,
+    IReadOnlyList<EpochVerdict> CandidateEpochs);

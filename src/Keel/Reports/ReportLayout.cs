@@ -166,7 +166,7 @@ public static class ReportLayout
         var f = comparison.Families;
         var rows = f.Families.Select(x => (IReadOnlyList<string>)[x.Family, Count(x.Conditions), Count(x.ExcludedConditions), Percent(x.Mean1), Percent(x.Mean2),
             Points(-x.Difference), PointsInterval(Negate(x.DifferenceCi))]).ToList();
-        rows.Add(["all families (mean)", Count(f.Overall.Families), Count(f.Overall.ExcludedFamilies), Percent(f.Overall.Mean1), Percent(f.Overall.Mean2),
+        rows.Add(["all families (mean)", Count(f.Families.Sum(x => x.Conditions)), Count(f.Families.Sum(x => x.ExcludedConditions)), Percent(f.Overall.Mean1), Percent(f.Overall.Mean2),
             Points(-f.Overall.Difference), PointsInterval(Negate(f.Overall.DifferenceCi))]);
         return new ReportSection("Families",
         [

@@ -49,8 +49,4 @@ public sealed partial class KeelStore
 
             return (IReadOnlyList<EpochVerdict>)verdicts;
         }, cancellationToken).ConfigureAwait(false);
-
-    /// <summary>One model's scores (or yes/no observations) on an extra judge dimension, one per finished sample that has the verdict.</summary>
-    public async Task<IReadOnlyList<DimensionOutcome>> DimensionOutcomesAsync(string runId, string model, string dimension, CancellationToken cancellationToken = default) =>
-        (await DimensionOutcomesAsync(runId, cancellationToken).ConfigureAwait(false)).Where(o => o.Model == model && o.Dimension == dimension).ToList();
 }
