@@ -33,7 +33,7 @@ public static class ExternalFileReader
             {
                 // Not JSONL either: the document itself is broken.
                 var line = (int)(ex.LineNumber ?? 0) + 1;
-                return new ExternalFile([], [new ItemProblem(line, $"invalid JSON: {ex.Message}")], first[0] == '[' ? "json-array" : "json");
+                return new ExternalFile([], [new ItemProblem(line, Invalid(ex))], first[0] == '[' ? "json-array" : "json");
             }
             catch (JsonException)
             {
@@ -88,7 +88,7 @@ public static class ExternalFileReader
             }
             catch (JsonException ex)
             {
-                problems.Add(new ItemProblem(i + 1, $"invalid JSON: {ex.Message}"));
+                problems.Add(new ItemProblem(i + 1, Invalid(ex)));
                 continue;
             }
 
@@ -125,6 +125,16 @@ public static class ExternalFileReader
 
             i++;
         }
+    }
+
+    /// <summary>"invalid JSON at column N: what", without the parser's own 0-based position note.</summary>
+    private static string Invalid(JsonException ex)
+    {
+        var message = ex.Message;
+        var at = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        if (at < 0) at = message.IndexOf(" Path:", StringComparison.Ordinal);
+        if (at > 0) message = message[..at].TrimEnd();
+        return ex.BytePositionInLine is { } column ? $"invalid JSON at column {column + 1}: {message}" : $"invalid JSON: {message}";
     }
 
     private static bool FirstLineIsJson(string text)
