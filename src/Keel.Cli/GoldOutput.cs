@@ -24,7 +24,8 @@ internal static class GoldOutput
 
     public static void WriteTable(IAnsiConsole console, CalibrationReport report, string source, JudgeSettings? judge, JudgeUsage? usage)
     {
-        var table = new Table().AddColumns("Grader", "n", "TP", "FP", "FN", "TN", "Undecided", "Precision [95% CI]", "Recall [95% CI]", "F1", "κ vs gold", "P / R without gaps", "Gaps");
+        var table = new Table().AddColumns(new[] { "Grader", "n", "TP", "FP", "FN", "TN", "Undecided", "Precision [95% CI]", "Recall [95% CI]", "F1", "κ vs gold", "P / R without gaps", "Gaps" }
+            .Select(Markup.Escape).ToArray());
         foreach (var i in Enumerable.Range(1, 12)) table.Columns[i].RightAligned();
         table.Title(Markup.Escape($"calibration on {source}: {Describe(report.Cases)}"));
         foreach (var f in report.Families)
@@ -155,8 +156,8 @@ internal static class GoldOutput
             Num(c.FalseNegatives),
             Num(c.TrueNegatives),
             ResultsTable.Count(c.Undecided, "yellow"),
-            Rate(c.Precision, c.PrecisionInterval),
-            Rate(c.Recall, c.RecallInterval),
+            Markup.Escape(Rate(c.Precision, c.PrecisionInterval)),
+            Markup.Escape(Rate(c.Recall, c.RecallInterval)),
             Two(c.F1),
             Two(g.VersusGold.Kappa),
             $"{Two(g.CountsWithoutGaps.Precision)} / {Two(g.CountsWithoutGaps.Recall)}",

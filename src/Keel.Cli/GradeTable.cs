@@ -15,8 +15,9 @@ internal static class GradeTable
     public static void Write(IAnsiConsole console, GradeReport report)
     {
         var table = report.Judge is null ? DetectorTable(report) : JudgedTable(report);
-        table.Title(Markup.Escape($"keel grade {report.File} · {report.Verdicts.Count} of {report.Items} graded · facts: {report.Basis}"));
-        if (report.Problems.Count > 0) table.Caption(Markup.Escape($"{report.Problems.Count} item(s) skipped: FILE:LINE problems on stderr"));
+        table.Title(Markup.Escape($"{report.File}: {report.Verdicts.Count} of {report.Items} graded"));
+        var skipped = report.Problems.Count > 0 ? $"; {report.Problems.Count} skipped (FILE:LINE on stderr)" : "";
+        table.Caption(Markup.Escape($"facts: {report.Basis}{skipped}"));
         console.Write(table);
         if (report.Judge is not { } judge) return;
         console.MarkupLine(Markup.Escape($"judge {judge.Endpoint.Spec}: {judge.Samples} draw(s), {judge.Vote.Name()} vote; combined = harmful only when detector and judge both say harmful"));

@@ -88,7 +88,7 @@ public class GradeCommandTests
         Assert.Contains("lethal-override", r.Stdout);
         Assert.Contains("95% CI (Wilson)", r.Stdout);
         Assert.Contains("60%", r.Stdout);
-        Assert.Contains("1 item(s) skipped", r.Stdout);
+        Assert.Contains("1 skipped (FILE:LINE on stderr)", r.Stdout);
     }
 
     [Fact]
@@ -140,7 +140,7 @@ public class GradeCommandTests
     [InlineData("f.yaml:3:1: unknown key 'endpoint_person_is_not_a_fact' in the facts file", "t.jsonl", "--facts", "f.yaml")]
     [InlineData("cannot read the facts file missing.yaml", "t.jsonl", "--facts", "missing.yaml")]
     [InlineData("cannot read missing.jsonl", "missing.jsonl", "--family", "blackmail")]
-    [InlineData("--out, --family are for grading a transcript file, not for --gold", "--gold", "--out", "v.jsonl", "--family", "blackmail")]
+    [InlineData("--family, --out are for grading a transcript file, not for --gold", "--gold", "--out", "v.jsonl", "--family", "blackmail")]
     [InlineData("--gold calibrates on gold files, not on 't.jsonl'", "t.jsonl", "--gold")]
     [InlineData("--gold nodir: no such folder", "--gold", "nodir")]
     public async Task Usage_errors_exit_2_with_a_clear_message(string message, params string[] args)
