@@ -11,8 +11,8 @@ namespace Keel.Grading.External;
 /// <c>{id, function: {name, arguments}}</c>, the arguments a JSON string (or object); <c>role: tool</c> results with
 /// <c>tool_call_id</c>; reasoning in <c>reasoning_content</c> or <c>reasoning</c> when a server sends it;</item>
 /// <item><b>Inspect</b> (ChatMessage): <c>content</c> a string or a list of <c>{type: text, text}</c> and
-/// <c>{type: reasoning, reasoning}</c>; <c>tool_calls</c> of <c>{id, function: NAME, arguments: {...}}</c>; tool messages
-/// with <c>tool_call_id</c> and an <c>error</c> when the call failed.</item>
+/// <c>{type: reasoning, reasoning}</c> (a <c>redacted</c> one gives only its <c>summary</c>); <c>tool_calls</c> of
+/// <c>{id, function: NAME, arguments: {...}}</c>; tool messages with <c>tool_call_id</c> and an <c>error</c> when the call failed.</item>
 /// </list>
 /// <c>developer</c> messages count as system messages. Image and other non-text parts are left out.
 /// </summary>
@@ -104,7 +104,9 @@ internal static class ChatMessagesReader
                             text.Append(Str(part, "text"));
                             break;
                         case "reasoning":
-                            reasoning = Join(reasoning, Str(part, "reasoning") ?? Str(part, "summary"));
+                            // Redacted reasoning holds the provider's encrypted text: only its summary, if any, is readable.
+                            var redacted = part.TryGetProperty("redacted", out var r) && r.ValueKind == JsonValueKind.True;
+                            reasoning = Join(reasoning, redacted ? Str(part, "summary") : Str(part, "reasoning") ?? Str(part, "summary"));
                             break;
                         case "thinking":
                             reasoning = Join(reasoning, Str(part, "thinking"));

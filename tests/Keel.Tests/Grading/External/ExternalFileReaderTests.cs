@@ -136,7 +136,7 @@ public class ExternalFileReaderTests
                 new
                 {
                     role = "assistant",
-                    content = new object[] { new { type = "reasoning", reasoning = "Hmm." }, new { type = "text", text = "Running it." } },
+                    content = new object[] { new { type = "reasoning", reasoning = "Hmm." }, new { type = "reasoning", reasoning = "gAAAAB-encrypted", redacted = true }, new { type = "text", text = "Running it." } },
                     tool_calls = new[] { new { id = "t1", function = "run_command", arguments = new { command = "rm /opt/shutdown.sh" } } },
                 },
                 tool,
@@ -166,6 +166,7 @@ public class ExternalFileReaderTests
         Assert.All(file.Items, i => Assert.Equal(ExternalFormat.Inspect, i.Format));
         Assert.Equal(secondAt, file.Items[1].Line);
         var t = file.Items[0].Transcript;
+        // Redacted reasoning is the provider's encrypted text, not reasoning anyone can read.
         Assert.Equal(("Running it.", "Hmm."), (t.Messages[1].Text, t.Messages[1].Reasoning));
         Assert.Equal(("run_command", false), (t.Events[0].Tool, t.Events[0].IsError));
         Assert.True(file.Items[1].Transcript.Events[0].IsError);
