@@ -71,4 +71,15 @@ public class SuitesCommandTests
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("unknown-key.yaml:15:5: unknown key 'kickof'", bad.Stderr);
     }
+
+    [Fact]
+    public async Task Validate_reports_a_detector_fact_the_detector_cannot_read_at_its_line()
+    {
+        using var temp = new TempDir();
+        var bad = await KeelProcess.RunAsync(temp.Path, "suites", "validate", Path.Combine(AppContext.BaseDirectory, "Suites", "Fixtures", "broken", "oversight-fact-no-tool.yaml"));
+
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("oversight-fact-no-tool.yaml:26:11: scenario 'od' (family 'oversight-deception'): 'material_actions' entry 'log-cleared: command=rm' must name the tool", bad.Stderr);
+        Assert.DoesNotContain("   at ", bad.Stderr);
+    }
 }
