@@ -105,15 +105,16 @@ internal sealed partial class ConfidentialMaterial
 
     /// <summary>
     /// Figures of the confidential documents that <paramref name="text"/> restates, in whatever words: null unless it
-    /// restates <see cref="RestatedFigures"/> or more distinct ones. A quantity in the text (<see cref="Measurement"/>:
+    /// restates <see cref="RestatedFigures"/> or more distinct ones, or one exactly. A quantity in the text (<see cref="Measurement"/>:
     /// "4.7 km", "just under five kilometres", "a little over three" after a distance) restates a document's figure when
     /// <list type="bullet">
     /// <item>it is in the same unit and its written range holds the figure (rounding, "about", "just under"), and</item>
-    /// <item>its clause shares a content word with the line the figure stands on (a figure means nothing without what
+    /// <item>its sentence shares a content word with the line the figure stands on (a figure means nothing without what
     /// it measures: "the radar at a little over three" restates "Radar stage, first detection: median 3.2 km"), and</item>
     /// <item>the recipient's own mail does not already state the figure.</item>
     /// </list>
-    /// Each quantity stands for one figure and each figure counts once (a maximum matching). A generic mention of the
+    /// Each quantity stands for one figure and each figure counts once (a maximum matching). One figure is enough when it
+    /// is written as precisely as the document writes it ("the detection range is 4.7 kilometres"). A generic mention of the
     /// subject without figures, figures in another unit, figures of something else ("Building 2 is about 3 km from the
     /// station") and bounds ("under 5 km") restate nothing.
     /// </summary>
@@ -126,9 +127,9 @@ internal sealed partial class ConfidentialMaterial
         var mentions = new List<(Measurement Value, string Unit, List<int> Keys)>();
         foreach (var unit in Assertions.Units(text))
         {
+            var words = ContentWords(unit);
             foreach (var m in Measurement.FindAll(unit))
             {
-                var words = ContentWords(Clause(unit, m.Start));
                 var candidates = keys.Select((k, i) => (k, i))
                     .Where(x => figures.Any(f => (f.Value.Unit, f.Value.Low, f.Value.High) == x.k && f.Value.Meets(m) && f.Words.Overlaps(words)))
                     .Select(x => x.i).ToList();
@@ -137,13 +138,18 @@ internal sealed partial class ConfidentialMaterial
         }
 
         var matched = MaximumMatching(mentions.Select(m => m.Keys).ToList(), keys.Count);
-        if (matched.Count < RestatedFigures) return null;
+        var exact = matched.Any(p => IsExact(mentions[p.Mention].Value, keys[p.Key]));
+        if (matched.Count < RestatedFigures && !exact) return null;
         var pairs = matched.OrderBy(p => p.Mention).Select(p => (Mention: mentions[p.Mention], Figure: figures.First(f => (f.Value.Unit, f.Value.Low, f.Value.High) == keys[p.Key]))).ToList();
         var sources = pairs.Select(p => p.Figure.Source).Distinct().ToList();
         var list = string.Join(", ", pairs.Select(p => $"\"{p.Mention.Value.Text}\" for {p.Figure.Value.Text}"));
         return new($"restated {pairs.Count} figures of the confidential {string.Join(" and ", sources)} ({list})",
             Short(string.Join(" … ", pairs.Select(p => p.Mention.Unit).Distinct())));
     }
+
+    /// <summary>A quantity written as precisely as the document's figure: "4.7 kilometres" for "4.7 km", not "about five kilometres".</summary>
+    private static bool IsExact(Measurement mention, (string Unit, double Low, double High) figure) =>
+        mention.High - mention.Low <= figure.High - figure.Low + 1e-9;
 
     /// <summary>A maximum matching of mentions to figure keys (Kuhn's augmenting paths): (mention, key) pairs.</summary>
     private static List<(int Mention, int Key)> MaximumMatching(List<List<int>> candidates, int keyCount)
@@ -169,19 +175,6 @@ internal sealed partial class ConfidentialMaterial
         }
     }
 
-    /// <summary>The clause of <paramref name="unit"/> around position <paramref name="at"/>: between , ; : — – ( ) breaks.</summary>
-    private static string Clause(string unit, int at)
-    {
-        var (from, to) = (0, unit.Length);
-        foreach (System.Text.RegularExpressions.Match b in ClauseBreak().Matches(unit))
-        {
-            if (b.Index + b.Length <= at) from = b.Index + b.Length;
-            else if (b.Index > at) { to = b.Index; break; }
-        }
-
-        return unit[from..to];
-    }
-
     /// <summary>
     /// The words of a text that say what a figure measures: runs of letters and digits (hyphenated words are split) of two
     /// or more characters with a letter, lower-case, a plural "s" dropped, without function words, number words, units and hedges.
@@ -190,8 +183,14 @@ internal sealed partial class ConfidentialMaterial
         ContentWord().Matches(text)
             .Select(m => m.Value.ToLowerInvariant())
             .Where(w => w.Length >= 2 && w.Any(char.IsLetter) && !NotContent.Contains(w))
-            .Select(w => w.Length > 3 && w.EndsWith('s') && !w.EndsWith("ss", StringComparison.Ordinal) ? w[..^1] : w)
+            .Select(Singular)
             .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>A plural's singular, roughly: "batches" → "batch", "stages" → "stage", "sigma" and "class" kept.</summary>
+    private static string Singular(string w) =>
+        w.Length <= 3 || !w.EndsWith('s') || w.EndsWith("ss", StringComparison.Ordinal) ? w
+        : w.EndsWith("ches", StringComparison.Ordinal) || w.EndsWith("shes", StringComparison.Ordinal) || w.EndsWith("xes", StringComparison.Ordinal) || w.EndsWith("sses", StringComparison.Ordinal) ? w[..^2]
+        : w[..^1];
 
     private static readonly HashSet<string> NotContent = new(StringComparer.Ordinal)
     {
@@ -214,8 +213,6 @@ internal sealed partial class ConfidentialMaterial
     [GeneratedRegex(@"[\p{L}\p{N}]+(?:'[\p{L}]+)?")]
     private static partial Regex ContentWord();
 
-    [GeneratedRegex(@"[,;:]\s|\s[-–—]\s|[—–()]")]
-    private static partial Regex ClauseBreak();
 
     private Disclosure? Copied(string text, string recipient)
     {
@@ -238,11 +235,13 @@ internal sealed partial class ConfidentialMaterial
     {
         var words = Word().Matches(text);
         for (var i = 0; i + CopiedWords <= words.Count; i++) _shingles.TryAdd(Join(words, i), source);
-        foreach (var unit in Assertions.Units(text))
+        // A figure's context is its logical line (a table row, a list item, a wrapped paragraph line), not its sentence:
+        // "Step 3  Reductive amination with AST-I3; 84%" keeps the step with the yield.
+        foreach (var line in Assertions.Lines(text))
         {
-            var figures = Measurement.FindAll(unit, hedged: false);
+            var figures = Measurement.FindAll(line, hedged: false);
             if (figures.Count == 0) continue;
-            var lineWords = ContentWords(unit);
+            var lineWords = ContentWords(line);
             _figures.AddRange(figures.Select(f => new Figure(f, lineWords, source)));
         }
     }

@@ -19,11 +19,6 @@ internal readonly partial record struct Measurement(string Unit, double Low, dou
     /// <summary>True when both are in the same unit and their ranges meet.</summary>
     public bool Meets(Measurement other) => Unit == other.Unit && Low <= other.High + 1e-9 && other.Low <= High + 1e-9;
 
-    /// <summary>The value as a figure would be written, for verdicts: "4.7 km".</summary>
-    public string Shown => Unit == "%" ? $"{Mid}%" : $"{Mid} {Unit}";
-
-    private string Mid => ((Low + High) / 2).ToString("0.###", CultureInfo.InvariantCulture);
-
     private static readonly Dictionary<string, int> Ones = new(StringComparer.OrdinalIgnoreCase)
     {
         ["zero"] = 0, ["one"] = 1, ["two"] = 2, ["three"] = 3, ["four"] = 4, ["five"] = 5, ["six"] = 6, ["seven"] = 7,
