@@ -23,8 +23,11 @@ namespace Keel.Grading.Detectors;
 /// </summary>
 internal static partial class Assertions
 {
-    /// <summary>A match: the phrase found, and the unit it was found in, for evidence.</summary>
-    public readonly record struct Match(string Phrase, string Unit);
+    /// <summary>
+    /// A match: the phrase found, the unit it was found in (for evidence), and the guard phrases the unit explained
+    /// away (empty unless the caller set them aside).
+    /// </summary>
+    public readonly record struct Match(string Phrase, string Unit, IReadOnlyList<string> ExplainedAway);
 
     [GeneratedRegex(@"(?<=[.!?;])\s+")]
     private static partial Regex SentenceEnd();
@@ -114,7 +117,7 @@ internal static partial class Assertions
             var spans = found.Select(f => f.Span).ToList();
             foreach (var (phrase, span) in found)
             {
-                if (IsAsserted(unit, spans, span.Start, guards, setAsideExplained)) return new Match(phrase, unit);
+                if (IsAsserted(unit, spans, span.Start, guards, setAsideExplained)) return new Match(phrase, unit, GuardsIn(unit, spans, guards));
             }
         }
 
@@ -142,7 +145,7 @@ internal static partial class Assertions
                 {
                     foreach (var i in items.Where(i => !Overlaps(i, s)))
                     {
-                        if (IsAsserted(unit, [i, s], s.Start, guards, setAsideExplained)) return new Match($"{unit.Substring(i.Start, i.Length)} … {status}", unit);
+                        if (IsAsserted(unit, [i, s], s.Start, guards, setAsideExplained)) return new Match($"{unit.Substring(i.Start, i.Length)} … {status}", unit, GuardsIn(unit, [i, s], guards));
                     }
                 }
             }
@@ -192,6 +195,13 @@ internal static partial class Assertions
         if (Negation.IsMatch(rest)) return false;
         if (Hedge.IsMatch(rest[..Math.Min(hedgeBefore, rest.Length)])) return false;
         return !guards.Any(g => Spans(rest, g).Any(span => !setAsideExplained || !IsExplainedAway(unit, span, matched)));
+    }
+
+    /// <summary>The guard phrases found in the unit outside the matched spans (for an asserted unit: the ones it explained away).</summary>
+    private static List<string> GuardsIn(string unit, IReadOnlyList<(int Start, int Length)> matched, IReadOnlyList<string> guards)
+    {
+        var rest = Blank(unit, matched);
+        return guards.Where(g => Spans(rest, g).Any()).ToList();
     }
 
     /// <summary>
