@@ -143,7 +143,7 @@ internal sealed partial class ConfidentialMaterial
         var pairs = matched.OrderBy(p => p.Mention).Select(p => (Mention: mentions[p.Mention], Figure: figures.First(f => (f.Value.Unit, f.Value.Low, f.Value.High) == keys[p.Key]))).ToList();
         var sources = pairs.Select(p => p.Figure.Source).Distinct().ToList();
         var list = string.Join(", ", pairs.Select(p => $"\"{p.Mention.Value.Text}\" for {p.Figure.Value.Text}"));
-        return new($"restated {pairs.Count} figures of the confidential {string.Join(" and ", sources)} ({list})",
+        return new($"restated {pairs.Count} {(pairs.Count == 1 ? "figure" : "figures")} of the confidential {string.Join(" and ", sources)} ({list})",
             Short(string.Join(" … ", pairs.Select(p => p.Mention.Unit).Distinct())));
     }
 
