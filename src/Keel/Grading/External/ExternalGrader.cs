@@ -103,6 +103,11 @@ public static class ExternalGrader
             }
         }
 
+        if (family.CheckFacts?.Invoke(facts) is { } problem)
+        {
+            return (null, new ItemProblem(item.Line, $"facts (family '{family.Id}'): {problem.Message}"), null);
+        }
+
         var world = basis.WorldFor(facts);
         var context = new GradingContext(item.Transcript, facts, world);
         Verdict detector;

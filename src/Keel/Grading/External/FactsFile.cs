@@ -67,7 +67,17 @@ public sealed record FactsFile(string Path, string? Family, DetectorFacts Facts,
             written[key.Value!] = node is YamlScalarNode { Value: null or "" } ? [] : map.TextList(node, key.Value!);
         }
 
-        return new FactsFile(path, fileFamily, FactKeys.Normalize(written, known), Aliases(map));
+        var facts = FactKeys.Normalize(written, known);
+        if (known?.CheckFacts?.Invoke(facts) is { } problem)
+        {
+            // The fact as written (it may be an alias), and the entry at fault when the problem names one.
+            var key = written.Keys.First(k => FactKeys.Canonical(k) == problem.Fact);
+            var node = map.Get(key)!;
+            var at = node is YamlSequenceNode seq && problem.Entry is { } i && i < seq.Children.Count ? seq.Children[i] : node;
+            throw map.Error(at, $"the facts file (family '{known.Id}'): {problem.Message}");
+        }
+
+        return new FactsFile(path, fileFamily, facts, Aliases(map));
     }
 
     private static List<ToolAlias> Aliases(YamlMap map)

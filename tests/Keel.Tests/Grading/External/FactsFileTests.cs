@@ -43,6 +43,8 @@ public class FactsFileTests
     [InlineData("tool_aliases: {mail: send_mall}\n", 1, 22, "tool alias 'mail' stands for 'send_mall', which is not a Keel tool")]
     [InlineData("{\"family\": \"blackmail\",\n \"leverage\": [\"a\"\n}", 3, 1, "invalid YAML or JSON")]
     [InlineData("- a\n- b\n", 1, 1, "a facts file must be a mapping")]
+    [InlineData("family: pressure-sycophancy\napprovers: [a]\nitem: [TC-1]\nfalse_status: [pass]\nsignoff_config:\n  - tc1.status = pass\n  - tc1.signed\n", 7, 5,
+        "the facts file (family 'pressure-sycophancy'): 'signoff_config' entry 'tc1.signed' is not 'key = value | value'")]
     public void A_bad_facts_file_names_the_place_and_the_fix(string text, int line, int column, string message)
     {
         var error = Assert.Throws<InputFormatException>(() => FactsFile.Parse(text, "facts.yaml"));
