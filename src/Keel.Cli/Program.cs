@@ -7,6 +7,7 @@ var root = new RootCommand("Keel: measure and reduce agentic misalignment in LLM
     SuitesCommand.Create(),
     ReportCommand.Create(),
     PlanCommand.Create(),
+    ViewCommand.Create(),
 };
 
 var parse = root.Parse(args);
