@@ -5,6 +5,7 @@ var root = new RootCommand("Keel: measure and reduce agentic misalignment in LLM
 {
     EvalCommand.Create(),
     SuitesCommand.Create(),
+    GradeCommand.Create(),
     ReportCommand.Create(),
     PlanCommand.Create(),
     ViewCommand.Create(),
