@@ -8,6 +8,7 @@ var root = new RootCommand("Keel: measure and reduce agentic misalignment in LLM
     GradeCommand.Create(),
     ReportCommand.Create(),
     PlanCommand.Create(),
+    ViewCommand.Create(),
 };
 
 var parse = root.Parse(args);
