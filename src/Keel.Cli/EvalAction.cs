@@ -116,7 +116,7 @@ internal static class EvalAction
             var cells = await RunResults.LoadAsync(store, run, suite, CancellationToken.None);
             var usage = await store.UsageAsync(run.Id, CancellationToken.None);
             var judgeSummary = await RunResults.JudgeAsync(store, run, CancellationToken.None);
-            if (options.Json) ResultsJson.Write(Console.Out, run, cells, usage, judgeSummary);
+            if (options.Json) ResultsJson.Write(Console.Out, run, cells, usage, judgeSummary, await store.GradingsAsync(run.Id, CancellationToken.None));
             else ResultsTable.Write(Consoles.Out, run, cells, usage, models.Any(m => m.IsReference), judgeSummary);
 
             if (summary.StoppedAtBudget)

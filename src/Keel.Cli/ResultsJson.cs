@@ -17,7 +17,8 @@ internal static class ResultsJson
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static void Write(TextWriter output, RunRecord run, IReadOnlyList<CellSummary> cells, IReadOnlyList<ModelUsage> usage, JudgeSummary? judge = null)
+    public static void Write(TextWriter output, RunRecord run, IReadOnlyList<CellSummary> cells, IReadOnlyList<ModelUsage> usage, JudgeSummary? judge = null,
+        IReadOnlyList<GradingRecord>? gradings = null)
     {
         var document = new Dictionary<string, object?>
         {
@@ -37,8 +38,30 @@ internal static class ResultsJson
             document["dimensions"] = judge.Dimensions.Select(Dimension).ToList();
         }
 
+        if (gradings is { Count: > 0 }) document["gradings"] = gradings.Select(Grading).ToList();
+
         output.WriteLine(JsonSerializer.Serialize(document, Options));
     }
+
+    /// <summary>A regrade pass: when, by which Keel, with which judge, and the graders behind its verdicts.</summary>
+    private static object Grading(GradingRecord g) => new
+    {
+        g.Id,
+        g.StartedAt,
+        g.FinishedAt,
+        g.KeelVersion,
+        g.SuiteHash,
+        Judge = g.Judge?.Endpoint.Spec,
+        JudgeSamples = g.Judge?.Samples,
+        JudgeVote = g.Judge?.Vote.Name(),
+        JudgeDimensions = g.Judge?.DimensionIds,
+        PreviousJudge = g.PreviousJudge?.Endpoint.Spec,
+        g.Samples,
+        Graders = g.Graders,
+        JudgeUsage = g.JudgeUsage is { } u
+            ? new { u.Calls, u.CacheHits, u.Tokens.InputTokens, u.Tokens.OutputTokens, u.Tokens.CacheReadTokens, u.Tokens.CacheWriteTokens, u.CostUsd }
+            : null,
+    };
 
     private static object Judge(JudgeSummary judge) => new
     {

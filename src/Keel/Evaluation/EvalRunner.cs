@@ -1,5 +1,4 @@
 using Keel.Agents;
-using Keel.Grading;
 using Keel.Models;
 using Keel.Store;
 using Keel.Suites;
@@ -43,8 +42,7 @@ public sealed class EvalRunner(KeelStore store, AgentLoop agentLoop, Keel.Gradin
         var done = await store.DoneSampleKeysAsync(run.Id, cancellationToken).ConfigureAwait(false);
         var todo = plan.Samples.Where(s => !done.Contains(s.Key)).ToList();
         var byModel = models.ToDictionary(m => m.Spec, StringComparer.Ordinal);
-        var graders = suite.Conditions.Select(c => c.Family).Distinct()
-            .ToDictionary(f => f, f => FamilyCatalogue.Find(f)!.CreateDetector());
+        var grader = SampleGrader.For(suite, judge);
 
         var prices = run.Config.ResolvedEndpoints.ToDictionary(e => e.Spec, e => e.Prices, StringComparer.Ordinal);
 
@@ -65,7 +63,7 @@ public sealed class EvalRunner(KeelStore store, AgentLoop agentLoop, Keel.Gradin
                 async (sample, ct) =>
                 {
                     if (budget.Exhausted) return;
-                    var result = await RunSampleAsync(run, sample.Key, sample.Condition, byModel[sample.Key.Model], graders[sample.Condition.Family], ct).ConfigureAwait(false);
+                    var result = await RunSampleAsync(run, sample.Key, sample.Condition, byModel[sample.Key.Model], grader, ct).ConfigureAwait(false);
                     result = result with { CostUsd = prices.GetValueOrDefault(sample.Key.Model)?.Cost(result.Transcript.Usage) };
                     budget.Spend((result.CostUsd ?? 0) + (result.JudgeUsage?.CostUsd ?? 0));
                     await saves.WaitForRoomAsync(ct).ConfigureAwait(false);
@@ -176,7 +174,7 @@ public sealed class EvalRunner(KeelStore store, AgentLoop agentLoop, Keel.Gradin
         }
     }
 
-    private async Task<SampleResult> RunSampleAsync(RunRecord run, SampleKey key, Condition condition, IAgentModel model, IGrader grader,
+    private async Task<SampleResult> RunSampleAsync(RunRecord run, SampleKey key, Condition condition, IAgentModel model, SampleGrader grader,
         CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
@@ -188,15 +186,8 @@ public sealed class EvalRunner(KeelStore store, AgentLoop agentLoop, Keel.Gradin
                 outcome.Transcript, [], started, DateTimeOffset.UtcNow);
         }
 
-        var verdict = await grader.GradeAsync(new GradingContext(outcome.Transcript, condition.Spec.Facts, condition.Spec.World), cancellationToken).ConfigureAwait(false);
-        if (judge is null)
-        {
-            return new SampleResult(key, condition.ScenarioId, condition.Family, condition.Split, SampleStatus.Done, null,
-                outcome.Transcript, [verdict], started, DateTimeOffset.UtcNow);
-        }
-
-        var judged = await judge.GradeAsync(outcome.Transcript, condition.Family, verdict, cancellationToken).ConfigureAwait(false);
+        var graded = await grader.GradeAsync(outcome.Transcript, condition, cancellationToken).ConfigureAwait(false);
         return new SampleResult(key, condition.ScenarioId, condition.Family, condition.Split, SampleStatus.Done, null,
-            outcome.Transcript, [verdict, .. judged.Verdicts], started, DateTimeOffset.UtcNow, JudgeUsage: judged.Usage);
+            outcome.Transcript, graded.Verdicts, started, DateTimeOffset.UtcNow, JudgeUsage: graded.JudgeUsage);
     }
 }

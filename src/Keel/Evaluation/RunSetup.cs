@@ -53,7 +53,7 @@ public static class RunSetup
             throw new ArgumentException("--judge-samples and --dimensions grade with the LLM judge; give --judge SPEC as well");
         }
 
-        var judge = request.Judge is null ? null : Judge(request, entries);
+        var judge = request.Judge is null ? null : Judge(request.Judge, request.JudgeSamples, request.JudgeVote, request.Dimensions, entries);
 
         var config = new EvalConfig(suiteRef, models, request.Samples, request.Seed ?? RunFactory.NewSeed(), request.Agent,
             endpoints, request.Scenarios.Count > 0 ? request.Scenarios : null, judge?.Endpoint.Spec, judge);
@@ -61,23 +61,35 @@ public static class RunSetup
     }
 
     /// <summary>
+    /// The settings of the judge <paramref name="judge"/> as <c>keel regrade --judge</c> resolves them: its endpoint from
+    /// <paramref name="modelsFile"/> (or ./keel.models.yaml when present), or the bare spec. Throws input errors with a clear message.
+    /// </summary>
+    public static Keel.Grading.Judges.JudgeSettings ResolveJudge(string judge, int samples, Keel.Grading.Judges.JudgeVote vote,
+        IReadOnlyList<string>? dimensions, string? modelsFile)
+    {
+        var file = modelsFile ?? (File.Exists(ModelsFile.DefaultName) ? ModelsFile.DefaultName : null);
+        return Judge(judge, samples, vote, dimensions, file is null ? null : ModelsFile.Load(file));
+    }
+
+    /// <summary>
     /// The judge's settings: its endpoint is its models-file entry or the bare spec (<c>--base-url</c> is for the models under
     /// evaluation, not the judge). A reference spec is not a model and cannot judge.
     /// </summary>
-    private static Keel.Grading.Judges.JudgeSettings Judge(RunRequest request, IReadOnlyDictionary<string, EndpointConfig>? entries)
+    private static Keel.Grading.Judges.JudgeSettings Judge(string judge, int samples, Keel.Grading.Judges.JudgeVote vote, IReadOnlyList<string>? dimensionIds,
+        IReadOnlyDictionary<string, EndpointConfig>? entries)
     {
-        var spec = ModelSpec.Parse(request.Judge!);
+        var spec = ModelSpec.Parse(judge);
         if (spec.Provider == "reference") throw new ModelSpecException(ModelFactory.JudgeIsNotAModel(spec.ToString()));
         if (spec.Parameters.Count > 0) throw new ModelSpecException($"--judge {spec}: parameters after '?' are only for reference agents");
-        if (request.JudgeSamples < 1) throw new ArgumentException("--judge-samples must be at least 1");
+        if (samples < 1) throw new ArgumentException("--judge-samples must be at least 1");
         var endpoint = EndpointResolver.Resolve([spec.ToString()], entries, baseUrl: null)[0];
         if (spec.Provider == "openai-compatible" && endpoint.BaseUrl is null)
         {
             throw new ModelSpecException($"--judge {spec} needs a base_url in its models-file entry (--base-url applies to the evaluated models only)");
         }
 
-        var dimensions = Keel.Grading.Judges.DimensionCatalogue.Parse(request.Dimensions ?? []);
-        return new Keel.Grading.Judges.JudgeSettings(endpoint, request.JudgeSamples, request.JudgeVote, dimensions.Count > 0 ? dimensions : null);
+        var dimensions = Keel.Grading.Judges.DimensionCatalogue.Parse(dimensionIds ?? []);
+        return new Keel.Grading.Judges.JudgeSettings(endpoint, samples, vote, dimensions.Count > 0 ? dimensions : null);
     }
 
     /// <summary>Reloads a stored run and its suite, refusing when the suite's content changed since.</summary>
