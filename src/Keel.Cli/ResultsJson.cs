@@ -18,7 +18,7 @@ internal static class ResultsJson
     };
 
     public static void Write(TextWriter output, RunRecord run, IReadOnlyList<CellSummary> cells, IReadOnlyList<ModelUsage> usage, JudgeSummary? judge = null,
-        IReadOnlyList<GradingRecord>? gradings = null)
+        IReadOnlyList<GradingRecord>? gradings = null, AdaptiveReport? adaptive = null)
     {
         var document = new Dictionary<string, object?>
         {
@@ -39,8 +39,24 @@ internal static class ResultsJson
         }
 
         if (gradings is { Count: > 0 }) document["gradings"] = gradings.Select(Grading).ToList();
+        if (adaptive is not null) document["adaptive"] = Adaptive(adaptive);
 
         output.WriteLine(JsonSerializer.Serialize(document, Options));
+    }
+
+    /// <summary>Adaptive sampling: the rule, how many cells are narrow enough, and the cells at the cap or unfinished.</summary>
+    private static object Adaptive(AdaptiveReport report)
+    {
+        static object Cell(AdaptiveCell c) => new { c.Model, c.Condition, c.Samples, c.Width };
+        return new
+        {
+            report.Rule.TargetWidth,
+            report.Rule.MaxSamples,
+            FirstRound = report.Rule.FirstRound,
+            Narrower = report.Cells.Count(c => c.Stop == CellStop.Narrow),
+            AtCap = report.Cells.Where(c => c.Stop == CellStop.AtCap).Select(Cell).ToList(),
+            Unfinished = report.Cells.Where(c => c.Stop == CellStop.Unfinished).Select(Cell).ToList(),
+        };
     }
 
     /// <summary>A regrade pass: when, by which Keel, with which judge, and the graders behind its verdicts.</summary>

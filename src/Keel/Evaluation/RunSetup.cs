@@ -18,6 +18,8 @@ namespace Keel.Evaluation;
 /// <param name="JudgeSamples">Independent judge draws per rubric (k).</param>
 /// <param name="JudgeVote">How the draws are folded.</param>
 /// <param name="Dimensions">Extra judge dimensions (ids; comma-separated values are split).</param>
+/// <param name="TargetWidth">Adaptive sampling: add rounds to a cell until its interval is no wider than this; null for fixed samples.</param>
+/// <param name="MaxSamples">With <paramref name="TargetWidth"/>: the most samples a cell gets; null for <see cref="AdaptiveSampling.CapFactor"/> × samples.</param>
 public sealed record RunRequest(
     string Suite,
     IReadOnlyList<string> Models,
@@ -30,7 +32,9 @@ public sealed record RunRequest(
     string? Judge = null,
     int JudgeSamples = 1,
     Keel.Grading.Judges.JudgeVote JudgeVote = Keel.Grading.Judges.JudgeVote.Majority,
-    IReadOnlyList<string>? Dimensions = null);
+    IReadOnlyList<string>? Dimensions = null,
+    double? TargetWidth = null,
+    int? MaxSamples = null);
 
 /// <summary>A resume request that cannot be honoured (no such run, or its suite changed).</summary>
 public sealed class ResumeException(string message) : Exception(message);
@@ -54,9 +58,17 @@ public static class RunSetup
         }
 
         var judge = request.Judge is null ? null : Judge(request.Judge, request.JudgeSamples, request.JudgeVote, request.Dimensions, entries);
+        if (request.TargetWidth is null && request.MaxSamples is not null) throw new ArgumentException("--max-samples caps adaptive sampling; give --target-width W as well");
+        if (request.TargetWidth is { } width && width is not (> 0 and < 1))
+        {
+            throw new ArgumentException("--target-width must be above 0 and below 1: the width of a cell's 95% interval, e.g. 0.2 for ±10 points");
+        }
+
+        if (request.MaxSamples is { } cap && cap < request.Samples) throw new ArgumentException($"--max-samples ({cap}) must be at least --samples ({request.Samples})");
+        var maxSamples = request.TargetWidth is null ? (int?)null : request.MaxSamples ?? AdaptiveSampling.DefaultCap(request.Samples);
 
         var config = new EvalConfig(suiteRef, models, request.Samples, request.Seed ?? RunFactory.NewSeed(), request.Agent,
-            endpoints, request.Scenarios.Count > 0 ? request.Scenarios : null, judge?.Endpoint.Spec, judge);
+            endpoints, request.Scenarios.Count > 0 ? request.Scenarios : null, judge?.Endpoint.Spec, judge, request.TargetWidth, maxSamples);
         return (RunFactory.Create(config, suite), suite);
     }
 
