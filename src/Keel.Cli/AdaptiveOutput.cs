@@ -11,7 +11,7 @@ internal static class AdaptiveOutput
     public static string Describe(AdaptiveSampling rule)
     {
         var worst = rule.WorstCaseSamples;
-        var note = worst > rule.MaxSamples ? "; the cap stops cells whose rate is near 50% first" : "";
+        var note = worst > rule.MaxSamples ? "; cells whose rate is near 50% may reach the cap first" : "";
         return $"adaptive: each model × condition gets {rule.FirstRound} samples, then rounds of more until its 95% interval is at most " +
             $"{Percent(rule.TargetWidth)} wide, up to {rule.MaxSamples} samples (a rate near 50% needs about {worst} decided samples){note}";
     }
