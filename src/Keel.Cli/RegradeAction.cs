@@ -81,13 +81,15 @@ internal static class RegradeAction
                 // The judge line reports what this pass used, not what the judge used while the samples ran.
                 var judgeSummary = await RunResults.JudgeAsync(store, run, CancellationToken.None) is { } j ? j with { Usage = pass.JudgeUsage } : null;
                 var hasReference = run.Config.Models.Any(m => m.StartsWith("reference/", StringComparison.Ordinal));
+                var adaptive = run.Config.Adaptive is { } rule ? AdaptiveReport.Of(rule, cells) : null;
                 if (options.Json)
                 {
-                    ResultsJson.Write(Console.Out, run, cells, usage, judgeSummary, await store.GradingsAsync(run.Id, CancellationToken.None));
+                    ResultsJson.Write(Console.Out, run, cells, usage, judgeSummary, await store.GradingsAsync(run.Id, CancellationToken.None), adaptive);
                 }
                 else
                 {
                     ResultsTable.Write(Consoles.Out, run, cells, usage, hasReference, judgeSummary);
+                    if (adaptive is not null) AdaptiveOutput.Write(Consoles.Out, adaptive);
                     Consoles.Out.MarkupLine(Markup.Escape(PassLine(pass)));
                 }
 
