@@ -51,7 +51,7 @@ public static class RegradeSetup
         var run = await store.GetRunAsync(request.RunId, cancellationToken).ConfigureAwait(false)
             ?? throw new RegradeException($"no run '{request.RunId}' in {store.Path}; pass the store it was written to with --db");
         var suite = SuiteResolver.Resolve(run.Config.Suite);
-        var changed = ChangedScenarios(run, suite);
+        var changed = suite.ContentHash == run.SuiteHash ? [] : ChangedScenarios(run, suite);
         if (suite.ContentHash != run.SuiteHash && !request.AllowChangedSuite)
         {
             var which = changed.Count > 0 ? $"changed scenarios: {string.Join(", ", changed)}" : "none of the run's scenarios changed, but the suite file did";
