@@ -6,6 +6,8 @@ var root = new RootCommand("Keel: measure and reduce agentic misalignment in LLM
     EvalCommand.Create(),
     RegradeCommand.Create(),
     SuitesCommand.Create(),
+    ReportCommand.Create(),
+    PlanCommand.Create(),
 };
 
 var parse = root.Parse(args);
