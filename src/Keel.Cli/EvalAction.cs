@@ -114,6 +114,7 @@ internal static class EvalAction
                 judgeModel?.Dispose();
             }
 
+            run = run with { PlannedSamples = summary.Planned }; // adaptive sampling plans rounds as it goes
             var cells = await RunResults.LoadAsync(store, run, suite, CancellationToken.None);
             var usage = await store.UsageAsync(run.Id, CancellationToken.None);
             var judgeSummary = await RunResults.JudgeAsync(store, run, CancellationToken.None);

@@ -55,7 +55,8 @@ public sealed record EvalConfig(
 /// <param name="SuiteVersion">Suite version string.</param>
 /// <param name="SuiteHash">SHA-256 of the suite file.</param>
 /// <param name="ScenarioHashes">SHA-256 of each scenario's source, by scenario id.</param>
-/// <param name="PlannedSamples">Samples the run will have when complete; with adaptive sampling, those of the first round.</param>
+/// <param name="PlannedSamples">Samples the run will have when complete. With adaptive sampling, the samples planned so far: the first
+/// round when the run is created, raised in the store as cells plan further rounds.</param>
 public sealed record RunRecord(
     string Id,
     DateTimeOffset CreatedAt,

@@ -48,6 +48,9 @@ public sealed class EvalRunner(KeelStore store, AgentLoop agentLoop, Keel.Gradin
         var prices = run.Config.ResolvedEndpoints.ToDictionary(e => e.Spec, e => e.Prices, StringComparer.Ordinal);
 
         var alreadyDone = rounds.Done;
+        // The stored planned count follows the rounds (kept at the most ever planned), so reports can tell a complete run.
+        if (rounds.Planned > run.PlannedSamples) await store.RaisePlannedSamplesAsync(run.Id, rounds.Planned, cancellationToken).ConfigureAwait(false);
+        var plannedWrites = new System.Collections.Concurrent.ConcurrentQueue<Task>();
         var completed = alreadyDone;
         var errors = 0;
         var ran = 0;
@@ -99,6 +102,7 @@ public sealed class EvalRunner(KeelStore store, AgentLoop agentLoop, Keel.Gradin
                         var count = result.Status == SampleStatus.Done ? Interlocked.Increment(ref completed) : Volatile.Read(ref completed);
                         // Only a committed sample moves its cell on: the plan stays a function of what is stored.
                         var next = result.Status == SampleStatus.Done ? rounds.Record(result.Key, DetectorVerdict(result)) : [];
+                        if (next.Count > 0) plannedWrites.Enqueue(store.RaisePlannedSamplesAsync(run.Id, rounds.Planned, CancellationToken.None));
                         progress?.Report(new RunProgress(count, rounds.Planned, errorCount));
                         Close(next);
                     });
@@ -111,6 +115,7 @@ public sealed class EvalRunner(KeelStore store, AgentLoop agentLoop, Keel.Gradin
         finally
         {
             await saves.DrainAsync().ConfigureAwait(false);
+            await Task.WhenAll(plannedWrites).ConfigureAwait(false);
         }
 
         saves.ThrowIfFailed(cancellationToken);

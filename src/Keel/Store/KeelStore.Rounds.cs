@@ -29,6 +29,17 @@ public sealed partial class KeelStore
 
             return (IReadOnlyList<StoredVerdict>)rows;
         }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Raises the run's <c>planned_samples</c> to <paramref name="planned"/> when that is more (adaptive sampling plans more
+    /// rounds as it goes); never lowers it, so concurrent updates may land in any order.
+    /// </summary>
+    public async Task RaisePlannedSamplesAsync(string runId, int planned, CancellationToken cancellationToken = default) =>
+        await WithGateAsync(async () =>
+        {
+            await using var cmd = Command("UPDATE runs SET planned_samples = MAX(planned_samples, $planned) WHERE id = $run", ("$run", runId), ("$planned", planned));
+            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
 }
 
 /// <summary>A stored sample's status and detector verdict.</summary>

@@ -36,6 +36,8 @@ public class AdaptiveEvalTests
             Assert.InRange(samples, 10, 100);
         }
 
+        // The planned count follows the rounds: a complete run has planned exactly what it ran.
+        Assert.Equal(cells.Sum(c => c.GetProperty("n").GetInt32() + c.GetProperty("undecided").GetInt32()), doc.GetProperty("planned_samples").GetInt32());
         // At 10 samples a 30% rate's interval is about 0.5 wide: every cell needed further rounds.
         Assert.All(cells, c => Assert.True(c.GetProperty("n").GetInt32() > 10));
         var adaptive = doc.GetProperty("adaptive");
@@ -63,6 +65,7 @@ public class AdaptiveEvalTests
         Assert.Contains("at most 20 samples per cell", r.Stdout);
         Assert.Contains($"{capped.Count} at the cap", r.Stdout);
         foreach (var c in capped) Assert.Contains($"at the cap: reference/mixed?p=0.3 {c.Condition}: 20 samples", r.Stdout);
+        Assert.Equal(perCell.Sum(c => c.Count), (long)Rows(connection, "SELECT planned_samples FROM runs").Single()[0]);
         var config = JsonDocument.Parse((string)Rows(connection, "SELECT config_json FROM runs").Single()[0]).RootElement;
         Assert.Equal((0.3, 20), (config.GetProperty("target_width").GetDouble(), config.GetProperty("max_samples").GetInt32()));
     }
