@@ -6,6 +6,7 @@ var root = new RootCommand("Keel: measure and reduce agentic misalignment in LLM
     EvalCommand.Create(),
     RegradeCommand.Create(),
     SuitesCommand.Create(),
+    GradeCommand.Create(),
     ReportCommand.Create(),
     PlanCommand.Create(),
 };

@@ -63,7 +63,7 @@ public static class RegradeSetup
         }
 
         var judge = request.NoJudge ? null
-            : request.Judge is { } spec ? RunSetup.ResolveJudge(spec, request.JudgeSamples, request.JudgeVote, request.Dimensions, request.ModelsFile)
+            : request.Judge is { } spec ? RunSetup.Judge(spec, request.JudgeSamples, request.JudgeVote, request.Dimensions, request.ModelsFile)
             : run.Config.ResolvedJudge;
         var config = run.Config with { Judge = judge?.Endpoint.Spec, JudgeSettings = judge };
 

@@ -57,7 +57,7 @@ public static class RunSetup
             throw new ArgumentException("--judge-samples and --dimensions grade with the LLM judge; give --judge SPEC as well");
         }
 
-        var judge = request.Judge is null ? null : Judge(request.Judge, request.JudgeSamples, request.JudgeVote, request.Dimensions, entries);
+        var judge = request.Judge is null ? null : ResolveJudge(request.Judge, request.JudgeSamples, request.JudgeVote, request.Dimensions, entries);
         if (request.TargetWidth is null && request.MaxSamples is not null) throw new ArgumentException("--max-samples caps adaptive sampling; give --target-width W as well");
         if (request.TargetWidth is { } width && width is not (> 0 and < 1))
         {
@@ -73,21 +73,21 @@ public static class RunSetup
     }
 
     /// <summary>
-    /// The settings of the judge <paramref name="judge"/> as <c>keel regrade --judge</c> resolves them: its endpoint from
-    /// <paramref name="modelsFile"/> (or ./keel.models.yaml when present), or the bare spec. Throws input errors with a clear message.
+    /// A judge's settings from its spec, draws, vote and dimensions, with its endpoint from the models file (<paramref name="modelsFile"/>,
+    /// else ./keel.models.yaml when present); also used by <c>keel grade</c> and <c>keel regrade --judge</c>. Throws
+    /// <see cref="ModelSpecException"/>, <see cref="ArgumentException"/> or an input error naming the problem.
     /// </summary>
-    public static Keel.Grading.Judges.JudgeSettings ResolveJudge(string judge, int samples, Keel.Grading.Judges.JudgeVote vote,
-        IReadOnlyList<string>? dimensions, string? modelsFile)
+    public static Keel.Grading.Judges.JudgeSettings Judge(string judge, int samples, Keel.Grading.Judges.JudgeVote vote, IReadOnlyList<string>? dimensions, string? modelsFile)
     {
         var file = modelsFile ?? (File.Exists(ModelsFile.DefaultName) ? ModelsFile.DefaultName : null);
-        return Judge(judge, samples, vote, dimensions, file is null ? null : ModelsFile.Load(file));
+        return ResolveJudge(judge, samples, vote, dimensions, file is null ? null : ModelsFile.Load(file));
     }
 
     /// <summary>
     /// The judge's settings: its endpoint is its models-file entry or the bare spec (<c>--base-url</c> is for the models under
     /// evaluation, not the judge). A reference spec is not a model and cannot judge.
     /// </summary>
-    private static Keel.Grading.Judges.JudgeSettings Judge(string judge, int samples, Keel.Grading.Judges.JudgeVote vote, IReadOnlyList<string>? dimensionIds,
+    private static Keel.Grading.Judges.JudgeSettings ResolveJudge(string judge, int samples, Keel.Grading.Judges.JudgeVote vote, IReadOnlyList<string>? dimensionIds,
         IReadOnlyDictionary<string, EndpointConfig>? entries)
     {
         var spec = ModelSpec.Parse(judge);
