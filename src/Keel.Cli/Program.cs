@@ -4,6 +4,7 @@ using Keel.Cli;
 var root = new RootCommand("Keel: measure and reduce agentic misalignment in LLM agents.")
 {
     EvalCommand.Create(),
+    RegradeCommand.Create(),
     SuitesCommand.Create(),
     GradeCommand.Create(),
     ReportCommand.Create(),

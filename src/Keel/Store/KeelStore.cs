@@ -267,11 +267,18 @@ public sealed partial class KeelStore : IAsyncDisposable, IDisposable, Keel.Mode
             return (IReadOnlyList<ModelUsage>)rows;
         }, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>What a run has spent so far, agents and judge (samples without a price count as 0).</summary>
+    /// <summary>
+    /// What a run has spent so far: its agents and its judge while the samples ran, and the judge of every regrade pass
+    /// (anything without a price counts as 0).
+    /// </summary>
     public async Task<decimal> SpentAsync(string runId, CancellationToken cancellationToken = default) =>
         await WithGateAsync(async () =>
         {
-            await using var cmd = Command("SELECT COALESCE(SUM(cost_usd), 0) + COALESCE(SUM(judge_cost_usd), 0) FROM samples WHERE run_id = $run", ("$run", runId));
+            await using var cmd = Command("""
+                SELECT COALESCE(SUM(cost_usd), 0) + COALESCE(SUM(judge_cost_usd), 0)
+                    + (SELECT COALESCE(SUM(judge_cost_usd), 0) FROM gradings WHERE run_id = $run)
+                FROM samples WHERE run_id = $run
+                """, ("$run", runId));
             return (decimal)Convert.ToDouble(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
         }, cancellationToken).ConfigureAwait(false);
 
