@@ -5,12 +5,12 @@ using Keel.Store;
 namespace Keel.Viewer;
 
 /// <summary>
-/// What the pages read: the store (read-only), each run's report and charts (cached while the run's sample count stays
-/// the same, so a run still being written is recomputed), and the full-text index of replies.
+/// What the pages read: the store (read-only), each run's report and charts (cached while the run's samples and verdicts
+/// stay the same, so a run still being written or regraded is recomputed), and the full-text index of replies.
 /// </summary>
 internal sealed class ViewerData(KeelStore store, string indexPath) : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, (int Samples, Task<RunReport> Report, Lazy<IReadOnlyList<ReportChart>> Charts)> _reports = new();
+    private readonly ConcurrentDictionary<string, ((long, long, long) Fingerprint, Task<RunReport> Report, Lazy<IReadOnlyList<ReportChart>> Charts)> _reports = new();
     private readonly SemaphoreSlim _indexGate = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private Task? _indexing;
@@ -58,17 +58,17 @@ internal sealed class ViewerData(KeelStore store, string indexPath) : IAsyncDisp
     /// <summary>The report of a run (null when there is no such run) and a way to its charts.</summary>
     public async Task<(RunReport Report, Lazy<IReadOnlyList<ReportChart>> Charts)?> ReportAsync(string runId, CancellationToken cancellationToken)
     {
-        var summary = (await Store.RunListingsAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(r => r.Id == runId);
-        if (summary is null) return null;
+        if (await Store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is null) return null;
+        var fingerprint = await Store.RunFingerprintAsync(runId, cancellationToken).ConfigureAwait(false);
         var entry = _reports.AddOrUpdate(runId,
             _ => Create(),
-            (_, old) => old.Samples == summary.StoredSamples && !old.Report.IsFaulted ? old : Create());
+            (_, old) => old.Fingerprint == fingerprint && !old.Report.IsFaulted ? old : Create());
         return (await entry.Report.ConfigureAwait(false), entry.Charts);
 
-        (int, Task<RunReport>, Lazy<IReadOnlyList<ReportChart>>) Create()
+        ((long, long, long), Task<RunReport>, Lazy<IReadOnlyList<ReportChart>>) Create()
         {
             var report = RunReportBuilder.LoadAsync(Store, runId, cancellationToken: CancellationToken.None);
-            return (summary.StoredSamples, report, new Lazy<IReadOnlyList<ReportChart>>(() => ReportCharts.Of([report.GetAwaiter().GetResult()])));
+            return (fingerprint, report, new Lazy<IReadOnlyList<ReportChart>>(() => ReportCharts.Of([report.GetAwaiter().GetResult()])));
         }
     }
 

@@ -45,6 +45,23 @@ public sealed partial class KeelStore
             return (IReadOnlyList<RunListing>)runs;
         }, cancellationToken).ConfigureAwait(false);
 
+    /// <summary>
+    /// A value that changes whenever a run's samples or verdicts change: the number of its samples and verdicts and the
+    /// sum of the verdicts' grading passes (a regrade rewrites verdicts without adding samples). Caches of a run's
+    /// report key on it.
+    /// </summary>
+    public async Task<(long Samples, long Verdicts, long Gradings)> RunFingerprintAsync(string runId, CancellationToken cancellationToken = default) =>
+        await WithGateAsync(async () =>
+        {
+            await using var cmd = Command("""
+                SELECT (SELECT COUNT(*) FROM samples WHERE run_id = $run), COUNT(*), COALESCE(SUM(grading_id), 0)
+                FROM verdicts WHERE run_id = $run
+                """, ("$run", runId));
+            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+        }, cancellationToken).ConfigureAwait(false);
+
     /// <summary>The models, families, conditions and splits of a run's stored samples.</summary>
     public async Task<RunFacets> FacetsAsync(string runId, CancellationToken cancellationToken = default) =>
         await WithGateAsync(async () =>
