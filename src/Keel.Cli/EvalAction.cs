@@ -37,17 +37,7 @@ internal static class EvalAction
             }
         }
 
-        KeelStore store;
-        try
-        {
-            store = await KeelStore.OpenAsync(options.Db, cancellationToken);
-        }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            Consoles.Error($"cannot open the store {options.Db}: {ex.Message}");
-            return ExitCodes.Usage;
-        }
-
+        if (await StoreOpening.OpenAsync(options.Db, missing: null, cancellationToken) is not { } store) return ExitCodes.Usage;
         await using (store)
         {
             RunRecord run;

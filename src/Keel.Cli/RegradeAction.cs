@@ -18,23 +18,8 @@ internal static class RegradeAction
             return ExitCodes.Usage;
         }
 
-        if (!File.Exists(options.Db))
-        {
-            Consoles.Error($"no store at {options.Db}; pass the store the run was written to with --db");
-            return ExitCodes.Usage;
-        }
-
-        KeelStore store;
-        try
-        {
-            store = await KeelStore.OpenAsync(options.Db, cancellationToken);
-        }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            Consoles.Error($"cannot open the store {options.Db}: {ex.Message}");
-            return ExitCodes.Usage;
-        }
-
+        var missing = $"no store at {options.Db}; pass the store the run was written to with --db";
+        if (await StoreOpening.OpenAsync(options.Db, missing, cancellationToken) is not { } store) return ExitCodes.Usage;
         await using (store)
         {
             RegradePlan plan;

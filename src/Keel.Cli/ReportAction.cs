@@ -16,12 +16,6 @@ internal static class ReportAction
             return ExitCodes.Usage;
         }
 
-        if (!File.Exists(options.Db))
-        {
-            Consoles.Error($"there is no store at {Path.GetFullPath(options.Db)}; run 'keel eval' first, or point --db at the store it wrote");
-            return ExitCodes.Usage;
-        }
-
         BootstrapOptions bootstrap;
         try
         {
@@ -34,7 +28,9 @@ internal static class ReportAction
             return ExitCodes.Usage;
         }
 
-        await using var store = await KeelStore.OpenAsync(options.Db, cancellationToken);
+        var missing = $"there is no store at {Path.GetFullPath(options.Db)}; run 'keel eval' first, or point --db at the store it wrote";
+        await using var store = await StoreOpening.OpenAsync(options.Db, missing, cancellationToken);
+        if (store is null) return ExitCodes.Usage;
         try
         {
             var (text, name) = options.Compare is { } pair
