@@ -84,7 +84,7 @@ public sealed class ModelFactory(Func<string, string?>? environment = null)
         var maxTokens = endpoint.Defaults?.MaxTokens ?? 4096;
         var inner = spec.Provider == "anthropic"
             ? Anthropic(spec.Name, key, baseUrl, http, maxTokens)
-            : OpenAi(spec.Name, key, baseUrl, http);
+            : OpenAiClient(spec.Name, key, baseUrl, http);
         var builder = new ChatClientBuilder(inner);
         if (spec.Provider == "anthropic") builder.Use(client => new PromptCachingChatClient(client));
         if (settings.Telemetry) builder.UseOpenTelemetry(sourceName: TelemetrySource);
@@ -136,7 +136,11 @@ public sealed class ModelFactory(Func<string, string?>? environment = null)
         return client.AsIChatClient(model, maxTokens);
     }
 
-    private static IChatClient OpenAi(string model, string key, string? baseUrl, HttpClient http)
+    /// <summary>
+    /// The chat client for an OpenAI-protocol endpoint over <paramref name="http"/>, as <see cref="Create"/> builds it (the SDK's own
+    /// retries off; Keel's HTTP stack decides), without the response cache or defaults above it.
+    /// </summary>
+    public static IChatClient OpenAiClient(string model, string key, string? baseUrl, HttpClient http)
     {
         var options = new OpenAIClientOptions
         {
