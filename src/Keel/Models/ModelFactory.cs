@@ -149,7 +149,7 @@ public sealed class ModelFactory(Func<string, string?>? environment = null)
             NetworkTimeout = SdkTimeout,
         };
         if (baseUrl is { Length: > 0 }) options.Endpoint = new Uri(baseUrl);
-        return new OpenAIClient(new ApiKeyCredential(key), options).GetChatClient(model).AsIChatClient();
+        return new OpenAiToolsChatClient(new OpenAIClient(new ApiKeyCredential(key), options).GetChatClient(model).AsIChatClient());
     }
 
     /// <summary>The SDKs' own timeout: long enough for a batch (24 h window); Keel's per-attempt timeout is the real one.</summary>
