@@ -81,16 +81,10 @@ public sealed class ResponseCacheChatClient(IChatClient inner, IResponseCache ca
         w.WriteStartArray("tools");
         foreach (var tool in options?.Tools ?? [])
         {
-            w.WriteStartObject();
-            w.WriteString("name", tool.Name);
-            w.WriteString("description", tool.Description);
-            if (tool is AIFunctionDeclaration f)
-            {
-                w.WritePropertyName("schema");
-                f.JsonSchema.WriteTo(w);
-            }
-
-            w.WriteEndObject();
+            // A declaration's JSON never changes (name, description and schema are read-only), and a scenario's declarations
+            // are shared by all its samples: written once, then copied in verbatim.
+            if (tool is AIFunctionDeclaration declaration) w.WriteRawValue(ToolJson.GetValue(declaration, static d => ToolEntry(d)), skipInputValidation: true);
+            else WriteTool(w, tool);
         }
 
         w.WriteEndArray();
@@ -98,6 +92,30 @@ public sealed class ResponseCacheChatClient(IChatClient inner, IResponseCache ca
         w.Flush();
 
         return buffer.HashAndReturn();
+    }
+
+    /// <summary>The key's JSON entry of each tool declaration, written once.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<AIFunctionDeclaration, byte[]> ToolJson = new();
+
+    private static byte[] ToolEntry(AIFunctionDeclaration declaration)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer)) WriteTool(w, declaration);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteTool(Utf8JsonWriter w, AITool tool)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", tool.Name);
+        w.WriteString("description", tool.Description);
+        if (tool is AIFunctionDeclaration f)
+        {
+            w.WritePropertyName("schema");
+            f.JsonSchema.WriteTo(w);
+        }
+
+        w.WriteEndObject();
     }
 
     /// <summary>
