@@ -79,13 +79,17 @@ public sealed partial class KeelStore
             }
 
             _key = [runId, result.Key.Model, result.Key.ConditionId, result.Key.Epoch];
+            var judge = result.JudgeUsage;
+            // One array of the insert's 26 values in column order (a collection expression with spreads built a List first).
             _sample =
             [
-                .. _key, result.ScenarioId, result.Family, result.Split, result.Status == SampleStatus.Done ? "done" : "error", result.Error,
+                runId, result.Key.Model, result.Key.ConditionId, _key[3], result.ScenarioId, result.Family, result.Split,
+                result.Status == SampleStatus.Done ? "done" : "error", result.Error,
                 JsonNamingPolicy.SnakeCaseLower.ConvertName(t.StopReason.ToString()), t.Usage.InputTokens, t.Usage.OutputTokens,
                 t.Usage.CacheReadTokens, t.Usage.CacheWriteTokens, calls, hits, result.CostUsd is { } c ? (double)c : null,
                 result.StartedAt.ToString("O"), result.FinishedAt.ToString("O"),
-                .. JudgeColumns(result.JudgeUsage),
+                judge?.Calls, judge?.CacheHits, judge?.Tokens.InputTokens, judge?.Tokens.OutputTokens, judge?.Tokens.CacheReadTokens,
+                judge?.Tokens.CacheWriteTokens, judge?.CostUsd is { } jc ? (double)jc : null,
             ];
             _transcriptJson = TranscriptJson.Serialize(t);
             _verdicts = result.Verdicts.Select(v => (object?[])
@@ -94,12 +98,6 @@ public sealed partial class KeelStore
                 JsonSerializer.Serialize(v.Evidence, TranscriptJson.Options), v.Score, v.Confidence,
             ]).ToArray();
         }
-
-        /// <summary>The judge_* columns: all NULL when the run has no judge.</summary>
-        private static object?[] JudgeColumns(Keel.Grading.Judges.JudgeUsage? judge) => judge is null
-            ? [null, null, null, null, null, null, null]
-            : [judge.Calls, judge.CacheHits, judge.Tokens.InputTokens, judge.Tokens.OutputTokens, judge.Tokens.CacheReadTokens,
-                judge.Tokens.CacheWriteTokens, judge.CostUsd is { } c ? (double)c : null];
 
         public override void Write(Statements statements)
         {
