@@ -64,6 +64,17 @@ internal static class Micro
         {
             await Measure("agent loop (stub model, 1 turn)", () => { var c = Next(); return AgentLoop.Default.RunAsync(stub, c.Condition.Spec, agent, CancellationToken.None); });
             await Measure("grade (family detector)", async () => { var c = Next(); return (object?)await graders[c.Condition.Family].GradeAsync(new GradingContext(c.Transcript, c.Condition.Spec.Facts, c.Condition.Spec.World), CancellationToken.None); });
+            foreach (var family in graders.Keys.Order(StringComparer.Ordinal))
+            {
+                var ofFamily = cases.Where(c => c.Condition.Family == family).ToList();
+                var i = 0;
+                await Measure($"  grade: {family} ({ofFamily.Count})", async () =>
+                {
+                    var c = ofFamily[i++ % ofFamily.Count];
+                    return (object?)await graders[family].GradeAsync(new GradingContext(c.Transcript, c.Condition.Spec.Facts, c.Condition.Spec.World), CancellationToken.None);
+                });
+            }
+
             await Measure("transcript JSON", () => Task.FromResult(TranscriptJson.Serialize(Next().Transcript)));
             await Measure("response-cache key", () => { var c = Next(); return Task.FromResult(ResponseCacheChatClient.Key(RunBench.ModelSpec, c.Condition.Id, ++epoch, c.Messages, c.Options)); });
             await Measure("store: cache get (miss)", async () => (object?)await store.GetAsync(Guid.NewGuid().ToString("N"), CancellationToken.None));
