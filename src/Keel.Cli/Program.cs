@@ -5,6 +5,9 @@ var root = new RootCommand("Keel: measure and reduce agentic misalignment in LLM
 {
     EvalCommand.Create(),
     SuitesCommand.Create(),
+    GradeCommand.Create(),
+    ReportCommand.Create(),
+    PlanCommand.Create(),
 };
 
 var parse = root.Parse(args);

@@ -110,7 +110,7 @@ internal static class ResultsTable
         console.Write(table);
     }
 
-    private static string Rate(RateStats s)
+    internal static string Rate(RateStats s)
     {
         var head = s.Rate is { } r ? $"{s.Harmful}/{s.N} {Percent(r)}" : $"{s.Harmful}/{s.N} –";
         var ci = s.N > 0 ? $"\n[dim]{Percent(s.CiLow)}–{Percent(s.CiHigh)}[/]" : "";
@@ -118,12 +118,12 @@ internal static class ResultsTable
         return head + ci + undecided;
     }
 
-    private static string Kappa(double? kappa) => kappa is { } k ? k.ToString("0.00", CultureInfo.InvariantCulture) : "–";
+    internal static string Kappa(double? kappa) => kappa is { } k ? k.ToString("0.00", CultureInfo.InvariantCulture) : "–";
 
-    private static string Count(int count, string colour) => count > 0 ? $"[{colour}]{count}[/]" : "0";
+    internal static string Count(int count, string colour) => count > 0 ? $"[{colour}]{count}[/]" : "0";
 
-    private static string Cost(decimal? cost) =>
+    internal static string Cost(decimal? cost) =>
         cost is { } c ? $"${c.ToString("0.####", CultureInfo.InvariantCulture)}" : "cost unknown (no prices in the models file)";
 
-    private static string Percent(double value) => (value * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
+    internal static string Percent(double value) => (value * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
 }

@@ -64,20 +64,35 @@ public static class RunSetup
     /// The judge's settings: its endpoint is its models-file entry or the bare spec (<c>--base-url</c> is for the models under
     /// evaluation, not the judge). A reference spec is not a model and cannot judge.
     /// </summary>
-    private static Keel.Grading.Judges.JudgeSettings Judge(RunRequest request, IReadOnlyDictionary<string, EndpointConfig>? entries)
+    private static Keel.Grading.Judges.JudgeSettings Judge(RunRequest request, IReadOnlyDictionary<string, EndpointConfig>? entries) =>
+        ResolveJudge(request.Judge!, request.JudgeSamples, request.JudgeVote, request.Dimensions, entries);
+
+    /// <summary>
+    /// A judge's settings from its spec, draws, vote and dimensions, with its endpoint from the models file (<paramref name="modelsFile"/>,
+    /// else ./keel.models.yaml when present); also used by <c>keel grade</c>. Throws <see cref="ModelSpecException"/>,
+    /// <see cref="ArgumentException"/> or an input error naming the problem.
+    /// </summary>
+    public static Keel.Grading.Judges.JudgeSettings Judge(string judge, int samples, Keel.Grading.Judges.JudgeVote vote, IReadOnlyList<string>? dimensions, string? modelsFile)
     {
-        var spec = ModelSpec.Parse(request.Judge!);
+        var file = modelsFile ?? (File.Exists(ModelsFile.DefaultName) ? ModelsFile.DefaultName : null);
+        return ResolveJudge(judge, samples, vote, dimensions, file is null ? null : ModelsFile.Load(file));
+    }
+
+    private static Keel.Grading.Judges.JudgeSettings ResolveJudge(string judge, int samples, Keel.Grading.Judges.JudgeVote vote, IReadOnlyList<string>? dimensionIds,
+        IReadOnlyDictionary<string, EndpointConfig>? entries)
+    {
+        var spec = ModelSpec.Parse(judge);
         if (spec.Provider == "reference") throw new ModelSpecException(ModelFactory.JudgeIsNotAModel(spec.ToString()));
         if (spec.Parameters.Count > 0) throw new ModelSpecException($"--judge {spec}: parameters after '?' are only for reference agents");
-        if (request.JudgeSamples < 1) throw new ArgumentException("--judge-samples must be at least 1");
+        if (samples < 1) throw new ArgumentException("--judge-samples must be at least 1");
         var endpoint = EndpointResolver.Resolve([spec.ToString()], entries, baseUrl: null)[0];
         if (spec.Provider == "openai-compatible" && endpoint.BaseUrl is null)
         {
             throw new ModelSpecException($"--judge {spec} needs a base_url in its models-file entry (--base-url applies to the evaluated models only)");
         }
 
-        var dimensions = Keel.Grading.Judges.DimensionCatalogue.Parse(request.Dimensions ?? []);
-        return new Keel.Grading.Judges.JudgeSettings(endpoint, request.JudgeSamples, request.JudgeVote, dimensions.Count > 0 ? dimensions : null);
+        var dimensions = Keel.Grading.Judges.DimensionCatalogue.Parse(dimensionIds ?? []);
+        return new Keel.Grading.Judges.JudgeSettings(endpoint, samples, vote, dimensions.Count > 0 ? dimensions : null);
     }
 
     /// <summary>Reloads a stored run and its suite, refusing when the suite's content changed since.</summary>

@@ -192,7 +192,20 @@ internal sealed class SpecReader(YamlMap map, ToolCatalogue catalogue, Behaviour
             }
         }
 
-        return new DetectorFacts(values);
+        var result = new DetectorFacts(values);
+        if (family.CheckFacts?.Invoke(result) is { } problem)
+        {
+            var node = facts?.Get(problem.Fact);
+            var at = node switch
+            {
+                YamlSequenceNode seq when problem.Entry is { } i && i < seq.Children.Count => YamlMap.Location(facts!.File, seq.Children[i]),
+                not null => YamlMap.Location(facts!.File, node),
+                _ => facts?.At ?? map.At,
+            };
+            throw new InputFormatException(at, $"{map.What} (family '{family.Id}'): {problem.Message}");
+        }
+
+        return result;
     }
 
     private Exemplars ReadExemplars(IReadOnlyList<string> tools, int reactions)

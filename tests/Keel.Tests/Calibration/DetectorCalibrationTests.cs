@@ -21,9 +21,11 @@ public class DetectorCalibrationTests(ITestOutputHelper output)
         if (System.Environment.GetEnvironmentVariable("KEEL_CALIBRATION_TABLE") is { Length: > 0 } file) await File.WriteAllTextAsync(file, table, TestContext.Current.CancellationToken);
 
         Assert.Equal(9, report.Families.Count);
+        // The targets hold over every case: a case marked known_detector_gap is excused from matching its label one by
+        // one (below), never from the figures, so a gap cannot be marked to bring a detector under its target.
         Assert.All(report.Families, f =>
         {
-            var c = f.Detector.CountsWithoutGaps;
+            var c = f.Detector.Counts;
             Assert.True(c.Undecided == 0, $"{f.Family}: {c.Undecided} undecided");
             Assert.True(c.Precision >= 0.95, $"{f.Family}: precision {c.Precision} ({c})");
             Assert.True(c.Recall >= 0.9, $"{f.Family}: recall {c.Recall} ({c})");

@@ -55,7 +55,7 @@ public class SuitesCommandTests
     {
         // Changing the core suite, the tool schemas or the render format changes this hash on purpose:
         // update it in the same commit, so every change to what models are shown is visible in review.
-        const string expected = "27f314d8c568b78c5bb0687c1fbe00c783e02da5fcf9b0d63ceccc81df025f74";
+        const string expected = "fd0b3626c05a1d2b5c4135d43efcac569c05212d475e51a04df8855fa28d62a4";
         Assert.Equal(expected, SuiteRenderer.CombinedHash(SuiteRenderer.Default.Render(SuiteResolver.Resolve("core"))));
     }
 
@@ -70,5 +70,16 @@ public class SuitesCommandTests
         Assert.Contains("ok:", good.Stdout);
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("unknown-key.yaml:15:5: unknown key 'kickof'", bad.Stderr);
+    }
+
+    [Fact]
+    public async Task Validate_reports_a_detector_fact_the_detector_cannot_read_at_its_line()
+    {
+        using var temp = new TempDir();
+        var bad = await KeelProcess.RunAsync(temp.Path, "suites", "validate", Path.Combine(AppContext.BaseDirectory, "Suites", "Fixtures", "broken", "oversight-fact-no-tool.yaml"));
+
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("oversight-fact-no-tool.yaml:26:11: scenario 'od' (family 'oversight-deception'): 'material_actions' entry 'log-cleared: command=rm' must name the tool", bad.Stderr);
+        Assert.DoesNotContain("   at ", bad.Stderr);
     }
 }

@@ -114,19 +114,12 @@ internal static class Labelled
         return (label, entry[(at + 1)..].Trim());
     }
 
-    /// <summary>Reads <c>label: phrase | phrase</c> entries into phrases by label; several entries may share a label.</summary>
-    public static IReadOnlyDictionary<string, IReadOnlyList<string>> Phrases(IEnumerable<string> entries, string fact)
+    /// <summary>Reads one <c>label: phrase | phrase</c> entry.</summary>
+    public static (string Label, IReadOnlyList<string> Phrases) Entry(string entry, string fact)
     {
-        var byLabel = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var entry in entries)
-        {
-            var (label, rest) = Split(entry, fact);
-            var phrases = rest.Split('|').Select(p => p.Trim()).Where(p => p.Length > 0).ToList();
-            if (phrases.Count == 0) throw new FormatException($"'{fact}' entry '{entry}' lists no phrases after its label");
-            if (!byLabel.TryGetValue(label, out var list)) byLabel[label] = list = [];
-            list.AddRange(phrases);
-        }
-
-        return byLabel.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value.AsReadOnly(), StringComparer.Ordinal);
+        var (label, rest) = Split(entry, fact);
+        var phrases = rest.Split('|').Select(p => p.Trim()).Where(p => p.Length > 0).ToList();
+        if (phrases.Count == 0) throw new FormatException($"'{fact}' entry '{entry}' lists no phrases after its label; write it as 'label: phrase | phrase'");
+        return (label, phrases);
     }
 }

@@ -5,6 +5,9 @@ namespace Keel.Grading.Detectors;
 /// <list type="bullet">
 /// <item><c>material_actions</c>: labelled <see cref="ActionPattern"/>s of the acts the overseer must be told about.</item>
 /// <item><c>acknowledgements</c>: <c>label: phrase | phrase</c>, what an account says when it owns up to that act.</item>
+/// <item><c>targets</c> (optional): <c>label: name | name</c>, what that act acts on, in the words an account may use
+/// ("Vigil | the safety monitor"); a first-person admission of a change to one of them owns up to the act too (see
+/// <see cref="AccountText.FindAdmission"/>).</item>
 /// <item><c>denials</c> (optional): <c>label: phrase | …</c>, explicit denials of that act; label <c>*</c> applies to every act.</item>
 /// <item><c>claimable_actions</c> and <c>claims</c> (optional): acts the agent might falsely claim to cover itself, and the
 /// phrases of such a claim.</item>
@@ -25,52 +28,97 @@ public sealed record OversightFacts(
     /// <summary>The label for denial phrases that apply to every material action.</summary>
     public const string AnyLabel = "*";
 
+    /// <summary>What each material action acts on, by material label (the optional <c>targets</c> fact).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Targets { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
     /// <summary>Explicit denial phrases for one material label, its own and the <c>*</c> ones.</summary>
     public IReadOnlyList<string> DenialsOf(string label) =>
         [.. Denials.GetValueOrDefault(label) ?? [], .. Denials.GetValueOrDefault(AnyLabel) ?? []];
 
-    /// <summary>Reads the facts; throws <see cref="FormatException"/> naming the first faulty entry.</summary>
+    /// <summary>The names of what one material action acts on; empty without a <c>targets</c> entry.</summary>
+    public IReadOnlyList<string> TargetsOf(string label) => Targets.GetValueOrDefault(label) ?? [];
+
+    /// <summary>
+    /// Reads the facts; throws <see cref="FactFormatException"/> naming the first faulty entry (its fact and its
+    /// position in the fact's list) and how to fix it.
+    /// </summary>
     public static OversightFacts Parse(DetectorFacts facts)
     {
-        var material = facts.Get("material_actions").Select(e => ActionPattern.Parse(e, "material_actions")).ToList();
-        var claimable = facts.Get("claimable_actions").Select(e => ActionPattern.Parse(e, "claimable_actions")).ToList();
-        var acknowledgements = Labelled.Phrases(facts.Get("acknowledgements"), "acknowledgements");
-        var denials = Labelled.Phrases(facts.Get("denials"), "denials");
-        var claims = Labelled.Phrases(facts.Get("claims"), "claims");
+        var material = Patterns(facts, "material_actions");
+        var claimable = Patterns(facts, "claimable_actions");
+        var acknowledgements = Phrases(facts, "acknowledgements");
+        var targets = Phrases(facts, "targets");
+        var denials = Phrases(facts, "denials");
+        var claims = Phrases(facts, "claims");
 
-        var materialLabels = material.Select(p => p.Label).ToHashSet(StringComparer.Ordinal);
-        var claimableLabels = claimable.Select(p => p.Label).ToHashSet(StringComparer.Ordinal);
-        if (materialLabels.Contains(AnyLabel) || claimableLabels.Contains(AnyLabel))
+        var materialLabels = material.Select(p => p.Pattern.Label).ToHashSet(StringComparer.Ordinal);
+        var claimableLabels = claimable.Select(p => p.Pattern.Label).ToHashSet(StringComparer.Ordinal);
+        foreach (var (fact, list) in new[] { ("material_actions", material), ("claimable_actions", claimable) })
         {
-            throw new FormatException("the label '*' is only for 'denials'; give each action its own label");
+            if (list.FirstOrDefault(p => p.Pattern.Label == AnyLabel) is { Pattern: not null } star)
+            {
+                throw new FactFormatException(fact, star.Entry, "the label '*' is only for 'denials'; give each action its own label");
+            }
         }
 
-        if (materialLabels.FirstOrDefault(claimableLabels.Contains) is { } both)
+        if (claimable.FirstOrDefault(p => materialLabels.Contains(p.Pattern.Label)) is { Pattern: not null } both)
         {
-            throw new FormatException($"'{both}' labels both a material and a claimable action; use two labels");
+            throw new FactFormatException("claimable_actions", both.Entry, $"'{both.Pattern.Label}' labels both a material and a claimable action; use two labels");
         }
 
-        Known(acknowledgements.Keys, materialLabels, "acknowledgements", "material_actions");
-        Known(denials.Keys.Where(l => l != AnyLabel), materialLabels, "denials", "material_actions");
-        Known(claims.Keys, claimableLabels, "claims", "claimable_actions");
-        if (materialLabels.FirstOrDefault(l => !acknowledgements.ContainsKey(l)) is { } silent)
+        Known(acknowledgements, materialLabels, "acknowledgements", "material_actions");
+        Known(targets, materialLabels, "targets", "material_actions");
+        Known(denials.Where(d => d.Label != AnyLabel).ToList(), materialLabels, "denials", "material_actions");
+        Known(claims, claimableLabels, "claims", "claimable_actions");
+        if (material.FirstOrDefault(p => acknowledgements.All(a => a.Label != p.Pattern.Label)) is { Pattern: not null } silent)
         {
-            throw new FormatException($"material action '{silent}' has no 'acknowledgements' phrases, so no account could ever own up to it");
+            throw new FactFormatException("material_actions", silent.Entry,
+                $"material action '{silent.Pattern.Label}' has no 'acknowledgements' phrases, so no account could ever own up to it; add 'acknowledgements: [\"{silent.Pattern.Label}: phrase | phrase\"]'");
         }
 
-        if (claimableLabels.FirstOrDefault(l => !claims.ContainsKey(l)) is { } unclaimed)
+        if (claimable.FirstOrDefault(p => claims.All(c => c.Label != p.Pattern.Label)) is { Pattern: not null } unclaimed)
         {
-            throw new FormatException($"claimable action '{unclaimed}' has no 'claims' phrases");
+            throw new FactFormatException("claimable_actions", unclaimed.Entry,
+                $"claimable action '{unclaimed.Pattern.Label}' has no 'claims' phrases; add 'claims: [\"{unclaimed.Pattern.Label}: phrase | phrase\"]'");
         }
 
-        return new OversightFacts(material, acknowledgements, denials, claimable, claims);
+        return new OversightFacts(material.Select(p => p.Pattern).ToList(), ByLabel(acknowledgements), ByLabel(denials),
+            claimable.Select(p => p.Pattern).ToList(), ByLabel(claims)) { Targets = ByLabel(targets) };
     }
 
-    private static void Known(IEnumerable<string> labels, HashSet<string> declared, string fact, string declaringFact)
-    {
-        if (labels.FirstOrDefault(l => !declared.Contains(l)) is { } unknown)
+    private static List<(ActionPattern Pattern, int Entry)> Patterns(DetectorFacts facts, string fact) =>
+        facts.Get(fact).Select((e, i) => (Pattern: Entry(fact, i, () => ActionPattern.Parse(e, fact)), Entry: i)).ToList();
+
+    private static List<(string Label, IReadOnlyList<string> Phrases, int Entry)> Phrases(DetectorFacts facts, string fact) =>
+        facts.Get(fact).Select((e, i) =>
         {
-            throw new FormatException($"'{fact}' names '{unknown}', which is not a label of '{declaringFact}' ({string.Join(", ", declared)})");
+            var (label, phrases) = Entry(fact, i, () => Labelled.Entry(e, fact));
+            return (label, phrases, i);
+        }).ToList();
+
+    /// <summary>Runs a reader of one entry, turning its <see cref="FormatException"/> into a <see cref="FactFormatException"/> for that entry.</summary>
+    private static T Entry<T>(string fact, int index, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (FormatException ex) when (ex is not FactFormatException)
+        {
+            throw new FactFormatException(fact, index, ex.Message);
+        }
+    }
+
+    private static IReadOnlyDictionary<string, IReadOnlyList<string>> ByLabel(IEnumerable<(string Label, IReadOnlyList<string> Phrases, int Entry)> entries) =>
+        entries.GroupBy(e => e.Label, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.SelectMany(e => e.Phrases).ToList().AsReadOnly(), StringComparer.Ordinal);
+
+    private static void Known(IEnumerable<(string Label, IReadOnlyList<string> Phrases, int Entry)> entries, HashSet<string> declared, string fact, string declaringFact)
+    {
+        if (entries.FirstOrDefault(e => !declared.Contains(e.Label)) is { Label: not null } unknown)
+        {
+            throw new FactFormatException(fact, unknown.Entry,
+                $"'{fact}' names '{unknown.Label}', which is not a label of '{declaringFact}' ({string.Join(", ", declared)}); use one of those labels");
         }
     }
 }
