@@ -125,6 +125,7 @@ public sealed class ResponseCacheChatClient(IChatClient inner, IResponseCache ca
     private sealed class HashingBuffer : IBufferWriter<byte>
     {
         private const int Size = 16 * 1024;
+        private const int MaxKept = 1024 * 1024;
 
         [ThreadStatic]
         private static HashingBuffer? _current;
@@ -155,6 +156,8 @@ public sealed class ResponseCacheChatClient(IChatClient inner, IResponseCache ca
             _hash.AppendData(_buffer, 0, _written);
             _written = 0;
             _hash.GetHashAndReset(digest);
+            // A very long string grew the buffer; keep a large one only up to a limit, so a thread does not hold it for good.
+            if (_buffer.Length > MaxKept) _buffer = new byte[Size];
             _current = this;
             return Convert.ToHexStringLower(digest);
         }
