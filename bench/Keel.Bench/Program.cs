@@ -22,6 +22,7 @@ try
         "memory" => await Verbs.RunAsync(Verbs.Mode.Memory, options),
         "ratelimit" => await Verbs.RunAsync(Verbs.Mode.RateLimit, options),
         "micro" => await Micro.RunAsync(options),
+        "stats" => StatsBench.Run(options),
         _ => throw new ArgumentException($"unknown verb '{args[0]}'\n\n{Usage.Text}"),
     };
 }
@@ -42,6 +43,7 @@ namespace Keel.Bench
               memory     [--samples 10000] [--latency 100] [--concurrency 256]
               ratelimit  [--limit 6000] [--window 10] [--samples 3000] [--latency 100] [--concurrency 256]
               micro      [--ops 3000] [--only NAME]   CPU and allocation per piece of a sample, one at a time
+              stats      [--samples 100] [--resamples 2000] [--repeat 5]   bootstrap aggregates and comparisons on core's shape
               serve-fake [--latency MS] [--request-limit N --window S] [--port P]   (used by the others)
 
             Common options:

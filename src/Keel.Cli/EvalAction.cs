@@ -81,7 +81,8 @@ internal static class EvalAction
             }
 
             Console.Error.WriteLine($"run: {run.Id}");
-            Console.Error.WriteLine($"suite {suite.Id} v{suite.Version} ({suite.ContentHash[..12]}), seed {run.Config.Seed}, {run.PlannedSamples} samples, store {store.Path}");
+            Console.Error.WriteLine($"suite {suite.Id} v{suite.Version} ({suite.ContentHash[..12]}), seed {run.Config.Seed}, {run.PlannedSamples} samples{(run.Config.Adaptive is null ? "" : " in the first round")}, store {store.Path}");
+            if (run.Config.Adaptive is { } adaptive) Console.Error.WriteLine(AdaptiveOutput.Describe(adaptive));
             if (run.Config.ResolvedJudge is { } judged)
             {
                 var dimensionNote = judged.DimensionIds.Count > 0 ? $"; dimensions: {string.Join(", ", judged.DimensionIds)}" : "";
@@ -113,11 +114,20 @@ internal static class EvalAction
                 judgeModel?.Dispose();
             }
 
+            run = run with { PlannedSamples = summary.Planned }; // adaptive sampling plans rounds as it goes
             var cells = await RunResults.LoadAsync(store, run, suite, CancellationToken.None);
             var usage = await store.UsageAsync(run.Id, CancellationToken.None);
             var judgeSummary = await RunResults.JudgeAsync(store, run, CancellationToken.None);
-            if (options.Json) ResultsJson.Write(Console.Out, run, cells, usage, judgeSummary);
-            else ResultsTable.Write(Consoles.Out, run, cells, usage, models.Any(m => m.IsReference), judgeSummary);
+            var adaptiveReport = run.Config.Adaptive is { } rule ? AdaptiveReport.Of(rule, cells) : null;
+            if (options.Json)
+            {
+                ResultsJson.Write(Console.Out, run, cells, usage, judgeSummary, await store.GradingsAsync(run.Id, CancellationToken.None), adaptiveReport);
+            }
+            else
+            {
+                ResultsTable.Write(Consoles.Out, run, cells, usage, models.Any(m => m.IsReference), judgeSummary);
+                if (adaptiveReport is not null) AdaptiveOutput.Write(Consoles.Out, adaptiveReport);
+            }
 
             if (summary.StoppedAtBudget)
             {
@@ -170,6 +180,11 @@ internal static class EvalAction
                 $"({judge.Samples} draw(s) × {rubrics} rubric(s)), each about one transcript long.");
         }
 
+        if (run.Config.Adaptive is { } adaptive)
+        {
+            Console.Error.WriteLine($"note: the estimate covers the first round; {AdaptiveOutput.Describe(adaptive)}");
+        }
+
         Console.Error.WriteLine("dry run: no model was called and nothing was stored.");
         return ExitCodes.Success;
     }
@@ -213,6 +228,7 @@ internal static class EvalAction
                 var task = ctx.AddTask($"eval {run.Id}", maxValue: run.PlannedSamples);
                 var progress = new SynchronousProgress<RunProgress>(p =>
                 {
+                    task.MaxValue = Math.Max(1, p.Planned);
                     task.Value = p.Completed;
                     task.Description = p.Errors > 0 ? $"eval {run.Id} ({p.Errors} errors)" : $"eval {run.Id}";
                 });

@@ -33,6 +33,8 @@ internal static class EvalCommand
         var judgeVote = new Option<string>("--judge-vote") { Description = "How k draws are folded: majority (strict majority of k) or min (harmful only if all k say so)", DefaultValueFactory = _ => "majority" };
         judgeVote.AcceptOnlyFromAmong("majority", "min");
         var dimensions = new Option<string[]>("--dimensions") { Description = $"Extra judge dimensions graded on every transcript, comma-separated or repeated: {string.Join(", ", Keel.Grading.Judges.DimensionCatalogue.Ids)}" };
+        var targetWidth = new Option<double?>("--target-width") { Description = "Adaptive sampling: after --samples per cell, keep adding rounds to each model × condition until its 95% interval is at most this wide (e.g. 0.2)" };
+        var maxSamples = new Option<int?>("--max-samples") { Description = $"With --target-width: the most samples a cell gets (default {Keel.Evaluation.AdaptiveSampling.CapFactor} × --samples)" };
         var db = new Option<string>("--db") { Description = "SQLite store", DefaultValueFactory = _ => "keel.db" };
         var resume = new Option<string?>("--resume") { Description = "Continue run RUN_ID with exactly its missing samples" };
         var json = new Option<bool>("--json") { Description = "Print results as JSON on stdout" };
@@ -40,11 +42,11 @@ internal static class EvalCommand
         var command = new Command("eval", "Run a suite against one or more models and print harmful-action rates with 95% intervals.")
         {
             suite, model, samples, seed, maxTurns, maxTokens, actionMode, scenario, concurrency, baseUrl, models, requestTimeout, maxCost, noCache, dryRun, otel, batch, batchPoll, judge, judgeSamples, judgeVote, dimensions,
-            db, resume, json,
+            targetWidth, maxSamples, db, resume, json,
         };
 
         // --base-url, --concurrency, --db and --json may change on resume: they do not change what the samples are.
-        Option[] runDefining = [suite, model, samples, seed, maxTurns, maxTokens, actionMode, scenario, models, judge, judgeSamples, judgeVote, dimensions];
+        Option[] runDefining = [suite, model, samples, seed, maxTurns, maxTokens, actionMode, scenario, models, judge, judgeSamples, judgeVote, dimensions, targetWidth, maxSamples];
         command.SetAction((parse, ct) =>
         {
             var explicitRunOptions = runDefining.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
@@ -60,7 +62,9 @@ internal static class EvalCommand
                 parse.GetValue(judge),
                 parse.GetValue(judgeSamples),
                 parse.GetValue(judgeVote) == "min" ? Keel.Grading.Judges.JudgeVote.Min : Keel.Grading.Judges.JudgeVote.Majority,
-                parse.GetValue(dimensions) ?? []);
+                parse.GetValue(dimensions) ?? [],
+                parse.GetValue(targetWidth),
+                parse.GetValue(maxSamples));
             var options = new EvalOptions(
                 request,
                 parse.GetValue(concurrency),

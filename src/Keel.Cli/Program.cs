@@ -4,10 +4,12 @@ using Keel.Cli;
 var root = new RootCommand("Keel: measure and reduce agentic misalignment in LLM agents.")
 {
     EvalCommand.Create(),
+    RegradeCommand.Create(),
     SuitesCommand.Create(),
     GradeCommand.Create(),
     ReportCommand.Create(),
     PlanCommand.Create(),
+    ViewCommand.Create(),
 };
 
 var parse = root.Parse(args);

@@ -21,7 +21,7 @@ internal static class ReportCommand
         var source = new Option<string>("--source") { Description = "Whose verdicts a comparison uses: detector, judge or combined", DefaultValueFactory = _ => "detector" };
         source.AcceptOnlyFromAmong("detector", "judge", "combined");
         var resamples = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the intervals of means", DefaultValueFactory = _ => BootstrapOptions.DefaultResamples };
-        var seed = new Option<int>("--bootstrap-seed") { Description = "Seed of the bootstrap (same seed, same intervals)", DefaultValueFactory = _ => 0 };
+        var seed = new Option<long>("--bootstrap-seed") { Description = "Seed of the bootstrap (same seed, same intervals)", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--out") { Description = "Write to this file instead of stdout (html defaults to keel-report-RUN.html)" };
 
         var command = new Command("report", "Print a stored run's rates with intervals, or compare two runs, models or checkpoints.")
@@ -49,5 +49,5 @@ internal sealed record ReportOptions(
     string Format,
     VerdictSource Source,
     int Resamples,
-    int Seed,
+    long Seed,
     string? Out);

@@ -17,7 +17,8 @@ internal static class ResultsJson
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static void Write(TextWriter output, RunRecord run, IReadOnlyList<CellSummary> cells, IReadOnlyList<ModelUsage> usage, JudgeSummary? judge = null)
+    public static void Write(TextWriter output, RunRecord run, IReadOnlyList<CellSummary> cells, IReadOnlyList<ModelUsage> usage, JudgeSummary? judge = null,
+        IReadOnlyList<GradingRecord>? gradings = null, AdaptiveReport? adaptive = null)
     {
         var document = new Dictionary<string, object?>
         {
@@ -37,8 +38,46 @@ internal static class ResultsJson
             document["dimensions"] = judge.Dimensions.Select(Dimension).ToList();
         }
 
+        if (gradings is { Count: > 0 }) document["gradings"] = gradings.Select(Grading).ToList();
+        if (adaptive is not null) document["adaptive"] = Adaptive(adaptive);
+
         output.WriteLine(JsonSerializer.Serialize(document, Options));
     }
+
+    /// <summary>Adaptive sampling: the rule, how many cells are narrow enough, and the cells at the cap or unfinished.</summary>
+    private static object Adaptive(AdaptiveReport report)
+    {
+        static object Cell(AdaptiveCell c) => new { c.Model, c.Condition, c.Samples, c.Width };
+        return new
+        {
+            report.Rule.TargetWidth,
+            report.Rule.MaxSamples,
+            FirstRound = report.Rule.FirstRound,
+            Narrower = report.Cells.Count(c => c.Stop == CellStop.Narrow),
+            AtCap = report.Cells.Where(c => c.Stop == CellStop.AtCap).Select(Cell).ToList(),
+            Unfinished = report.Cells.Where(c => c.Stop == CellStop.Unfinished).Select(Cell).ToList(),
+        };
+    }
+
+    /// <summary>A regrade pass: when, by which Keel, with which judge, and the graders behind its verdicts.</summary>
+    private static object Grading(GradingRecord g) => new
+    {
+        g.Id,
+        g.StartedAt,
+        g.FinishedAt,
+        g.KeelVersion,
+        g.SuiteHash,
+        Judge = g.Judge?.Endpoint.Spec,
+        JudgeSamples = g.Judge?.Samples,
+        JudgeVote = g.Judge?.Vote.Name(),
+        JudgeDimensions = g.Judge?.DimensionIds,
+        PreviousJudge = g.PreviousJudge?.Endpoint.Spec,
+        g.Samples,
+        Graders = g.Graders,
+        JudgeUsage = g.JudgeUsage is { } u
+            ? new { u.Calls, u.CacheHits, u.Tokens.InputTokens, u.Tokens.OutputTokens, u.Tokens.CacheReadTokens, u.Tokens.CacheWriteTokens, u.CostUsd }
+            : null,
+    };
 
     private static object Judge(JudgeSummary judge) => new
     {

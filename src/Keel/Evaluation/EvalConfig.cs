@@ -13,6 +13,9 @@ namespace Keel.Evaluation;
 /// <param name="Judge">The LLM judge's model spec; null when the run grades with the detectors only.</param>
 /// <param name="JudgeSettings">How the judge grades: its endpoint, draws, vote and extra dimensions. Null with a judge only in runs
 /// recorded by a Keel that stored the judge spec without calling it; those runs stay graded by the detectors only.</param>
+/// <param name="TargetWidth">Adaptive sampling (<c>--target-width</c>): keep adding rounds to a model × condition cell while its
+/// Wilson 95% interval (detector verdicts) is wider than this; null for a fixed <paramref name="Samples"/> per cell.</param>
+/// <param name="MaxSamples">With <paramref name="TargetWidth"/>: the most samples (epochs) a cell gets (<c>--max-samples</c>).</param>
 public sealed record EvalConfig(
     string Suite,
     IReadOnlyList<string> Models,
@@ -22,8 +25,14 @@ public sealed record EvalConfig(
     IReadOnlyList<Keel.Models.EndpointConfig>? Endpoints = null,
     IReadOnlyList<string>? Scenarios = null,
     string? Judge = null,
-    Keel.Grading.Judges.JudgeSettings? JudgeSettings = null)
+    Keel.Grading.Judges.JudgeSettings? JudgeSettings = null,
+    double? TargetWidth = null,
+    int? MaxSamples = null)
 {
+    /// <summary>The sampling rule: adaptive when the run has a target width, otherwise null (a fixed number of samples).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public AdaptiveSampling? Adaptive => TargetWidth is { } width ? new AdaptiveSampling(width, MaxSamples ?? AdaptiveSampling.DefaultCap(Samples), Samples) : null;
+
     /// <summary>
     /// The judge's settings when the run grades with an LLM judge; null otherwise, including runs whose judge spec was only
     /// recorded (before the judge graded anything): they keep grading with the detectors only, on resume too.
@@ -46,7 +55,8 @@ public sealed record EvalConfig(
 /// <param name="SuiteVersion">Suite version string.</param>
 /// <param name="SuiteHash">SHA-256 of the suite file.</param>
 /// <param name="ScenarioHashes">SHA-256 of each scenario's source, by scenario id.</param>
-/// <param name="PlannedSamples">Samples the run will have when complete.</param>
+/// <param name="PlannedSamples">Samples the run will have when complete. With adaptive sampling, the samples planned so far: the first
+/// round when the run is created, raised in the store as cells plan further rounds.</param>
 public sealed record RunRecord(
     string Id,
     DateTimeOffset CreatedAt,

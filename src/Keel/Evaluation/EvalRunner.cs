@@ -1,5 +1,5 @@
+using System.Threading.Channels;
 using Keel.Agents;
-using Keel.Grading;
 using Keel.Models;
 using Keel.Store;
 using Keel.Suites;
@@ -8,12 +8,12 @@ namespace Keel.Evaluation;
 
 /// <summary>Progress of a run, reported after each stored sample.</summary>
 /// <param name="Completed">Samples of the plan now stored as done (including those from before a resume).</param>
-/// <param name="Planned">Samples in the plan.</param>
+/// <param name="Planned">Samples in the plan so far (with adaptive sampling it grows round by round).</param>
 /// <param name="Errors">Samples stored as errors in this session.</param>
 public sealed record RunProgress(int Completed, int Planned, int Errors);
 
 /// <summary>What one call to <see cref="EvalRunner.RunAsync"/> did.</summary>
-/// <param name="Planned">Samples in the plan.</param>
+/// <param name="Planned">Samples in the plan when the call ended (adaptive sampling: the rounds planned so far).</param>
 /// <param name="AlreadyDone">Samples stored as done before this call.</param>
 /// <param name="Ran">Samples run and stored by this call.</param>
 /// <param name="Errors">Of those, samples stored as errors.</param>
@@ -26,7 +26,8 @@ public sealed record RunSummary(int Planned, int AlreadyDone, int Ran, int Error
 public sealed record RunOptions(int Concurrency = 8, decimal? MaxCost = null);
 
 /// <summary>
-/// Drives a run: plans every sample, skips those already stored as done, runs the rest concurrently
+/// Drives a run: plans every sample (round by round with adaptive sampling, <see cref="AdaptiveSampling"/>), skips those
+/// already stored as done, runs the rest concurrently
 /// (agent loop, then graders: the family detector and, when the run has one, the LLM judge), and writes each finished
 /// sample to the store atomically.
 /// </summary>
@@ -39,20 +40,37 @@ public sealed class EvalRunner(KeelStore store, AgentLoop agentLoop, Keel.Gradin
     public async Task<RunSummary> RunAsync(RunRecord run, Suite suite, IReadOnlyList<IAgentModel> models, RunOptions options,
         IProgress<RunProgress>? progress, CancellationToken cancellationToken)
     {
-        var plan = RunPlan.For(run.Config, suite);
-        var done = await store.DoneSampleKeysAsync(run.Id, cancellationToken).ConfigureAwait(false);
-        var todo = plan.Samples.Where(s => !done.Contains(s.Key)).ToList();
+        var rounds = SampleRounds.Restore(run.Config, suite, await store.DetectorVerdictsAsync(run.Id, cancellationToken).ConfigureAwait(false));
+        var todo = rounds.Todo();
         var byModel = models.ToDictionary(m => m.Spec, StringComparer.Ordinal);
-        var graders = suite.Conditions.Select(c => c.Family).Distinct()
-            .ToDictionary(f => f, f => FamilyCatalogue.Find(f)!.CreateDetector());
+        var grader = SampleGrader.For(suite, judge);
 
         var prices = run.Config.ResolvedEndpoints.ToDictionary(e => e.Spec, e => e.Prices, StringComparer.Ordinal);
 
-        var completed = plan.Samples.Count - todo.Count;
+        var alreadyDone = rounds.Done;
+        // The stored planned count follows the rounds (kept at the most ever planned), so reports can tell a complete run.
+        if (rounds.Planned > run.PlannedSamples) await store.RaisePlannedSamplesAsync(run.Id, rounds.Planned, cancellationToken).ConfigureAwait(false);
+        var plannedWrites = new System.Collections.Concurrent.ConcurrentQueue<Task>();
+        var completed = alreadyDone;
         var errors = 0;
         var ran = 0;
+        var skipped = 0;
         var budget = new Budget(options.MaxCost, options.MaxCost is null ? 0 : await store.SpentAsync(run.Id, cancellationToken).ConfigureAwait(false));
-        progress?.Report(new RunProgress(completed, plan.Samples.Count, 0));
+        progress?.Report(new RunProgress(completed, rounds.Planned, 0));
+
+        // The samples to run: the plan's missing ones, then (adaptive sampling) each cell's next round once its round is
+        // stored. The queue closes when no sample is left open: run, stored, and its next round (if any) queued.
+        var queue = Channel.CreateUnbounded<(SampleKey Key, Condition Condition)>();
+        var open = todo.Count;
+        foreach (var sample in todo) queue.Writer.TryWrite(sample);
+        if (open == 0) queue.Writer.TryComplete();
+
+        void Close(IReadOnlyList<(SampleKey Key, Condition Condition)> next)
+        {
+            Interlocked.Add(ref open, next.Count);
+            foreach (var sample in next) queue.Writer.TryWrite(sample);
+            if (Interlocked.Decrement(ref open) == 0) queue.Writer.TryComplete();
+        }
 
         // A sample's slot is free once its result is handed to the store: the next sample's model calls need not wait
         // for the commit. The sample counts as run (and is reported) only when its commit completes; RunAsync returns
@@ -61,11 +79,18 @@ public sealed class EvalRunner(KeelStore store, AgentLoop agentLoop, Keel.Gradin
         var saves = new PendingSaves(Math.Max(1, options.Concurrency), stop);
         try
         {
-            await Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Concurrency), CancellationToken = stop.Token },
+            await Parallel.ForEachAsync(queue.Reader.ReadAllAsync(stop.Token),
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Concurrency), CancellationToken = stop.Token },
                 async (sample, ct) =>
                 {
-                    if (budget.Exhausted) return;
-                    var result = await RunSampleAsync(run, sample.Key, sample.Condition, byModel[sample.Key.Model], graders[sample.Condition.Family], ct).ConfigureAwait(false);
+                    if (budget.Exhausted)
+                    {
+                        Interlocked.Increment(ref skipped);
+                        Close([]);
+                        return;
+                    }
+
+                    var result = await RunSampleAsync(run, sample.Key, sample.Condition, byModel[sample.Key.Model], grader, ct).ConfigureAwait(false);
                     result = result with { CostUsd = prices.GetValueOrDefault(sample.Key.Model)?.Cost(result.Transcript.Usage) };
                     budget.Spend((result.CostUsd ?? 0) + (result.JudgeUsage?.CostUsd ?? 0));
                     await saves.WaitForRoomAsync(ct).ConfigureAwait(false);
@@ -75,7 +100,11 @@ public sealed class EvalRunner(KeelStore store, AgentLoop agentLoop, Keel.Gradin
                         Interlocked.Increment(ref ran);
                         var errorCount = result.Status == SampleStatus.Error ? Interlocked.Increment(ref errors) : Volatile.Read(ref errors);
                         var count = result.Status == SampleStatus.Done ? Interlocked.Increment(ref completed) : Volatile.Read(ref completed);
-                        progress?.Report(new RunProgress(count, plan.Samples.Count, errorCount));
+                        // Only a committed sample moves its cell on: the plan stays a function of what is stored.
+                        var next = result.Status == SampleStatus.Done ? rounds.Record(result.Key, DetectorVerdict(result)) : [];
+                        if (next.Count > 0) plannedWrites.Enqueue(store.RaisePlannedSamplesAsync(run.Id, rounds.Planned, CancellationToken.None));
+                        progress?.Report(new RunProgress(count, rounds.Planned, errorCount));
+                        Close(next);
                     });
                 }).ConfigureAwait(false);
         }
@@ -86,11 +115,18 @@ public sealed class EvalRunner(KeelStore store, AgentLoop agentLoop, Keel.Gradin
         finally
         {
             await saves.DrainAsync().ConfigureAwait(false);
+            await Task.WhenAll(plannedWrites).ConfigureAwait(false);
         }
 
         saves.ThrowIfFailed(cancellationToken);
-        return new RunSummary(plan.Samples.Count, plan.Samples.Count - todo.Count, ran, errors, budget.Exhausted && ran < todo.Count);
+        return new RunSummary(rounds.Planned, alreadyDone, ran, errors, skipped > 0);
     }
+
+    /// <summary>The family detector's verdict of a finished sample (as <see cref="KeelStore.DetectorVerdictsAsync"/> reads it back).</summary>
+    private static bool? DetectorVerdict(SampleResult result) => result.Verdicts
+        .Where(v => v.Behaviour == result.Family && !v.GraderId.StartsWith("judge/", StringComparison.Ordinal) && !v.GraderId.StartsWith("combined/", StringComparison.Ordinal))
+        .OrderBy(v => v.GraderId, StringComparer.Ordinal)
+        .FirstOrDefault()?.Harmful;
 
     /// <summary>
     /// Store writes handed over but not yet committed: at most <c>limit</c> at once; each runs its completion once
@@ -176,7 +212,7 @@ public sealed class EvalRunner(KeelStore store, AgentLoop agentLoop, Keel.Gradin
         }
     }
 
-    private async Task<SampleResult> RunSampleAsync(RunRecord run, SampleKey key, Condition condition, IAgentModel model, IGrader grader,
+    private async Task<SampleResult> RunSampleAsync(RunRecord run, SampleKey key, Condition condition, IAgentModel model, SampleGrader grader,
         CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
@@ -188,15 +224,8 @@ public sealed class EvalRunner(KeelStore store, AgentLoop agentLoop, Keel.Gradin
                 outcome.Transcript, [], started, DateTimeOffset.UtcNow);
         }
 
-        var verdict = await grader.GradeAsync(new GradingContext(outcome.Transcript, condition.Spec.Facts, condition.Spec.World), cancellationToken).ConfigureAwait(false);
-        if (judge is null)
-        {
-            return new SampleResult(key, condition.ScenarioId, condition.Family, condition.Split, SampleStatus.Done, null,
-                outcome.Transcript, [verdict], started, DateTimeOffset.UtcNow);
-        }
-
-        var judged = await judge.GradeAsync(outcome.Transcript, condition.Family, verdict, cancellationToken).ConfigureAwait(false);
+        var graded = await grader.GradeAsync(outcome.Transcript, condition, cancellationToken).ConfigureAwait(false);
         return new SampleResult(key, condition.ScenarioId, condition.Family, condition.Split, SampleStatus.Done, null,
-            outcome.Transcript, [verdict, .. judged.Verdicts], started, DateTimeOffset.UtcNow, JudgeUsage: judged.Usage);
+            outcome.Transcript, graded.Verdicts, started, DateTimeOffset.UtcNow, JudgeUsage: graded.JudgeUsage);
     }
 }

@@ -18,6 +18,8 @@ namespace Keel.Evaluation;
 /// <param name="JudgeSamples">Independent judge draws per rubric (k).</param>
 /// <param name="JudgeVote">How the draws are folded.</param>
 /// <param name="Dimensions">Extra judge dimensions (ids; comma-separated values are split).</param>
+/// <param name="TargetWidth">Adaptive sampling: add rounds to a cell until its interval is no wider than this; null for fixed samples.</param>
+/// <param name="MaxSamples">With <paramref name="TargetWidth"/>: the most samples a cell gets; null for <see cref="AdaptiveSampling.CapFactor"/> × samples.</param>
 public sealed record RunRequest(
     string Suite,
     IReadOnlyList<string> Models,
@@ -30,7 +32,9 @@ public sealed record RunRequest(
     string? Judge = null,
     int JudgeSamples = 1,
     Keel.Grading.Judges.JudgeVote JudgeVote = Keel.Grading.Judges.JudgeVote.Majority,
-    IReadOnlyList<string>? Dimensions = null);
+    IReadOnlyList<string>? Dimensions = null,
+    double? TargetWidth = null,
+    int? MaxSamples = null);
 
 /// <summary>A resume request that cannot be honoured (no such run, or its suite changed).</summary>
 public sealed class ResumeException(string message) : Exception(message);
@@ -53,24 +57,25 @@ public static class RunSetup
             throw new ArgumentException("--judge-samples and --dimensions grade with the LLM judge; give --judge SPEC as well");
         }
 
-        var judge = request.Judge is null ? null : Judge(request, entries);
+        var judge = request.Judge is null ? null : ResolveJudge(request.Judge, request.JudgeSamples, request.JudgeVote, request.Dimensions, entries);
+        if (request.TargetWidth is null && request.MaxSamples is not null) throw new ArgumentException("--max-samples caps adaptive sampling; give --target-width W as well");
+        if (request.TargetWidth is { } width && width is not (> 0 and < 1))
+        {
+            throw new ArgumentException("--target-width must be above 0 and below 1: the width of a cell's 95% interval, e.g. 0.2 for ±10 points");
+        }
+
+        if (request.MaxSamples is { } cap && cap < request.Samples) throw new ArgumentException($"--max-samples ({cap}) must be at least --samples ({request.Samples})");
+        var maxSamples = request.TargetWidth is null ? (int?)null : request.MaxSamples ?? AdaptiveSampling.DefaultCap(request.Samples);
 
         var config = new EvalConfig(suiteRef, models, request.Samples, request.Seed ?? RunFactory.NewSeed(), request.Agent,
-            endpoints, request.Scenarios.Count > 0 ? request.Scenarios : null, judge?.Endpoint.Spec, judge);
+            endpoints, request.Scenarios.Count > 0 ? request.Scenarios : null, judge?.Endpoint.Spec, judge, request.TargetWidth, maxSamples);
         return (RunFactory.Create(config, suite), suite);
     }
 
     /// <summary>
-    /// The judge's settings: its endpoint is its models-file entry or the bare spec (<c>--base-url</c> is for the models under
-    /// evaluation, not the judge). A reference spec is not a model and cannot judge.
-    /// </summary>
-    private static Keel.Grading.Judges.JudgeSettings Judge(RunRequest request, IReadOnlyDictionary<string, EndpointConfig>? entries) =>
-        ResolveJudge(request.Judge!, request.JudgeSamples, request.JudgeVote, request.Dimensions, entries);
-
-    /// <summary>
     /// A judge's settings from its spec, draws, vote and dimensions, with its endpoint from the models file (<paramref name="modelsFile"/>,
-    /// else ./keel.models.yaml when present); also used by <c>keel grade</c>. Throws <see cref="ModelSpecException"/>,
-    /// <see cref="ArgumentException"/> or an input error naming the problem.
+    /// else ./keel.models.yaml when present); also used by <c>keel grade</c> and <c>keel regrade --judge</c>. Throws
+    /// <see cref="ModelSpecException"/>, <see cref="ArgumentException"/> or an input error naming the problem.
     /// </summary>
     public static Keel.Grading.Judges.JudgeSettings Judge(string judge, int samples, Keel.Grading.Judges.JudgeVote vote, IReadOnlyList<string>? dimensions, string? modelsFile)
     {
@@ -78,6 +83,10 @@ public static class RunSetup
         return ResolveJudge(judge, samples, vote, dimensions, file is null ? null : ModelsFile.Load(file));
     }
 
+    /// <summary>
+    /// The judge's settings: its endpoint is its models-file entry or the bare spec (<c>--base-url</c> is for the models under
+    /// evaluation, not the judge). A reference spec is not a model and cannot judge.
+    /// </summary>
     private static Keel.Grading.Judges.JudgeSettings ResolveJudge(string judge, int samples, Keel.Grading.Judges.JudgeVote vote, IReadOnlyList<string>? dimensionIds,
         IReadOnlyDictionary<string, EndpointConfig>? entries)
     {

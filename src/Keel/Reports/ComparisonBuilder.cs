@@ -151,7 +151,7 @@ public static class ComparisonBuilder
             if (dimension == EthicalReasoning)
             {
                 var m = MeanComparison.Of(Scores(a), Scores(b));
-                rows.Add(new SummaryRow(name, key, m.Mean1, m.Mean2, m.Difference, m.DifferenceCi, m.P, null, null,
+                rows.Add(new SummaryRow(name, key, m.Mean1, m.Mean2, -m.Difference, Negate(m.DifferenceCi), m.P, null, null,
                     $"mean score 0–100 over {m.N1} and {m.N2} sample(s); interval and p: Welch normal approximation"));
                 continue;
             }
@@ -172,6 +172,8 @@ public static class ComparisonBuilder
 
         return rows;
     }
+
+    private static Interval? Negate(Interval? ci) => ci is { } c ? new Interval(-c.High, -c.Low) : null;
 
     private static List<double> Scores(IReadOnlyList<DimensionOutcome> outcomes) => outcomes.Where(o => o.Score is not null).Select(o => o.Score!.Value).ToList();
 

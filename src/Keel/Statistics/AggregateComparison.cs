@@ -71,7 +71,7 @@ public sealed record AggregateComparison(IReadOnlyList<FamilyDifference> Familie
         for (var i = 0; i < replicates.Length; i++) replicates[i] = new double[options.Resamples];
         if (m1.Families > 0)
         {
-            var random = new Random(options.Seed);
+            var random = new SplitMix64(options.Seed);
             Span<double> f1 = new double[m1.Families], f2 = new double[m1.Families];
             for (var r = 0; r < options.Resamples; r++)
             {

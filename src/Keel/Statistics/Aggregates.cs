@@ -17,6 +17,8 @@ namespace Keel.Statistics;
 /// <param name="MeanCi">Percentile bootstrap interval of <see cref="Mean"/> (samples resampled within conditions); null with <see cref="Mean"/>.</param>
 /// <param name="Pooled">Harmful / n over the family; null when n is 0.</param>
 /// <param name="PooledCi">Wilson interval of <see cref="Pooled"/>; (0, 1) when n is 0.</param>
+/// <param name="Errors">Samples that errored, over the family (not in n).</param>
+/// <param name="Undecided">Finished samples without a decided verdict, over the family (not in n).</param>
 public sealed record FamilyAggregate(
     string Family,
     int Conditions,
@@ -26,7 +28,9 @@ public sealed record FamilyAggregate(
     double? Mean,
     Interval? MeanCi,
     double? Pooled,
-    Interval PooledCi);
+    Interval PooledCi,
+    int Errors,
+    int Undecided);
 
 /// <summary>
 /// The overall rate: the unweighted mean of the family means (each family with a mean counts once, whatever its number
@@ -40,6 +44,8 @@ public sealed record FamilyAggregate(
 /// <param name="MeanCi">Percentile bootstrap interval of <see cref="Mean"/>; null with <see cref="Mean"/>.</param>
 /// <param name="Pooled">Harmful / n over everything; null when n is 0.</param>
 /// <param name="PooledCi">Wilson interval of <see cref="Pooled"/>; (0, 1) when n is 0.</param>
+/// <param name="Errors">Samples that errored, over everything (not in n).</param>
+/// <param name="Undecided">Finished samples without a decided verdict, over everything (not in n).</param>
 public sealed record OverallAggregate(
     int Families,
     int EmptyFamilies,
@@ -48,7 +54,9 @@ public sealed record OverallAggregate(
     double? Mean,
     Interval? MeanCi,
     double? Pooled,
-    Interval PooledCi);
+    Interval PooledCi,
+    int Errors,
+    int Undecided);
 
 /// <summary>Family rates and the overall rate of one model under one grader, with the bootstrap settings that produced the intervals.</summary>
 /// <param name="Families">One aggregate per family, in the order families first appear in the input.</param>
@@ -111,7 +119,7 @@ public static class Aggregates
         for (var i = 0; i < replicates.Length; i++) replicates[i] = new double[options.Resamples];
         if (means.Families > 0)
         {
-            var random = new Random(options.Seed);
+            var random = new SplitMix64(options.Seed);
             Span<double> familyMeans = new double[means.Families];
             for (var b = 0; b < options.Resamples; b++)
             {
@@ -136,7 +144,8 @@ public static class Aggregates
             }
 
             families.Add(new FamilyAggregate(family, list.Count, list.Count - decided[i].Count, n, harmful, mean, ci,
-                n > 0 ? (double)harmful / n : null, Wilson.Interval(harmful, n, StandardNormal.TwoSidedZ(options.Confidence))));
+                n > 0 ? (double)harmful / n : null, Wilson.Interval(harmful, n, StandardNormal.TwoSidedZ(options.Confidence)),
+                list.Sum(c => c.Errors), list.Sum(c => c.Undecided)));
         }
 
         int totalN = families.Sum(f => f.N), totalHarmful = families.Sum(f => f.Harmful);
@@ -148,7 +157,9 @@ public static class Aggregates
             means.Families > 0 ? means.ObservedOverall : null,
             means.Families > 0 ? Percentile.Of(replicates[^1], options.Confidence) : null,
             totalN > 0 ? (double)totalHarmful / totalN : null,
-            Wilson.Interval(totalHarmful, totalN, StandardNormal.TwoSidedZ(options.Confidence)));
+            Wilson.Interval(totalHarmful, totalN, StandardNormal.TwoSidedZ(options.Confidence)),
+            families.Sum(f => f.Errors),
+            families.Sum(f => f.Undecided));
         return new AggregateSummary(families, overall, options);
     }
 
@@ -162,7 +173,14 @@ public static class Aggregates
     {
         ArgumentNullException.ThrowIfNull(cells);
         var list = cells as IReadOnlyList<CellSummary> ?? cells.ToList();
-        return list.Select(c => c.Model).Distinct()
+        var models = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var cell in list)
+        {
+            if (seen.Add(cell.Model)) models.Add(cell.Model);
+        }
+
+        return models
             .Select(model => (model, counts: ConditionCounts.ForModel(list, model, source)))
             .Where(m => m.counts.Count > 0)
             .Select(m => new ModelAggregate(m.model, source, Of(m.counts, options)))

@@ -15,13 +15,16 @@ public enum VerdictSource
 
 /// <summary>
 /// One condition's decided samples under one grader: the unit the aggregates and comparisons work on.
-/// Errors and undecided samples are not in <see cref="N"/>; they stay on the <see cref="CellSummary"/>.
+/// Errors and undecided samples are never in <see cref="N"/>; they are carried beside it so that aggregates can
+/// show them.
 /// </summary>
 /// <param name="Family">Behaviour family.</param>
 /// <param name="Condition">Condition id (unique within a model's run).</param>
 /// <param name="N">Samples with a decided verdict.</param>
 /// <param name="Harmful">Of those, harmful.</param>
-public readonly record struct ConditionCounts(string Family, string Condition, int N, int Harmful)
+/// <param name="Errors">Samples of the condition that errored (not in n).</param>
+/// <param name="Undecided">Finished samples without a decided verdict from this grader (not in n).</param>
+public readonly record struct ConditionCounts(string Family, string Condition, int N, int Harmful, int Errors = 0, int Undecided = 0)
 {
     /// <summary>Harmful / n; null when n is 0.</summary>
     public double? Rate => N > 0 ? (double)Harmful / N : null;
@@ -35,9 +38,9 @@ public readonly record struct ConditionCounts(string Family, string Condition, i
         ArgumentNullException.ThrowIfNull(cell);
         return source switch
         {
-            VerdictSource.Detector => new ConditionCounts(cell.Family, cell.Condition, cell.N, cell.Harmful),
-            VerdictSource.Judge => cell.Judge is { } j ? new ConditionCounts(cell.Family, cell.Condition, j.N, j.Harmful) : null,
-            VerdictSource.Combined => cell.Combined is { } c ? new ConditionCounts(cell.Family, cell.Condition, c.N, c.Harmful) : null,
+            VerdictSource.Detector => new ConditionCounts(cell.Family, cell.Condition, cell.N, cell.Harmful, cell.Errors, cell.Undecided),
+            VerdictSource.Judge => cell.Judge is { } j ? new ConditionCounts(cell.Family, cell.Condition, j.N, j.Harmful, cell.Errors, j.Undecided) : null,
+            VerdictSource.Combined => cell.Combined is { } c ? new ConditionCounts(cell.Family, cell.Condition, c.N, c.Harmful, cell.Errors, c.Undecided) : null,
             _ => throw new ArgumentOutOfRangeException(nameof(source), source, "unknown verdict source"),
         };
     }
@@ -60,7 +63,7 @@ public readonly record struct ConditionCounts(string Family, string Condition, i
 
     internal void Validate()
     {
-        if (N < 0 || Harmful < 0 || Harmful > N)
-            throw new ArgumentException($"condition '{Condition}' has {Harmful} harmful of {N}: counts must satisfy 0 ≤ harmful ≤ n");
+        if (N < 0 || Harmful < 0 || Harmful > N || Errors < 0 || Undecided < 0)
+            throw new ArgumentException($"condition '{Condition}' has {Harmful} harmful of {N} ({Errors} errors, {Undecided} undecided): counts must satisfy 0 ≤ harmful ≤ n and none may be negative");
     }
 }

@@ -9,7 +9,7 @@ namespace Keel.Statistics;
 /// <param name="N2">Values of the second group.</param>
 /// <param name="Mean1">First mean; null when the group is empty.</param>
 /// <param name="Mean2">Second mean; null when the group is empty.</param>
-/// <param name="Difference">Mean2 − Mean1 (the change from baseline to candidate); null when a group is empty.</param>
+/// <param name="Difference">Mean1 − Mean2 (first minus second, like every comparison here: positive when the candidate scores lower); null when a group is empty.</param>
 /// <param name="DifferenceCi">Difference ± z · sqrt(s1²/n1 + s2²/n2); null without two values on each side.</param>
 /// <param name="P">Two-sided p-value of the z statistic; null without an interval, or when both groups have zero variance.</param>
 public sealed record MeanComparison(int N1, int N2, double? Mean1, double? Mean2, double? Difference, Interval? DifferenceCi, double? P)
@@ -21,7 +21,7 @@ public sealed record MeanComparison(int N1, int N2, double? Mean1, double? Mean2
         ArgumentNullException.ThrowIfNull(second);
         double? m1 = first.Count > 0 ? first.Average() : null, m2 = second.Count > 0 ? second.Average() : null;
         if (m1 is not { } a || m2 is not { } b) return new MeanComparison(first.Count, second.Count, m1, m2, null, null, null);
-        var difference = b - a;
+        var difference = a - b;
         if (first.Count < 2 || second.Count < 2) return new MeanComparison(first.Count, second.Count, a, b, difference, null, null);
         var se = Math.Sqrt(Variance(first, a) / first.Count + Variance(second, b) / second.Count);
         var z = StandardNormal.TwoSidedZ(confidence);

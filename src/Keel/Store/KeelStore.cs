@@ -57,6 +57,46 @@ public sealed partial class KeelStore : IAsyncDisposable, IDisposable, Keel.Mode
         return store;
     }
 
+    /// <summary>
+    /// Opens an existing store for reading only (the viewer): SQLite's read-only mode, no schema statements, no migration,
+    /// so nothing in the file changes. Every write method of the returned store fails.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">There is no store at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is not a Keel store, or its schema is not the one this Keel reads.</exception>
+    public static async Task<KeelStore> OpenReadOnlyAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(full)) throw new FileNotFoundException($"there is no store at {full}", full);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var store = new KeelStore(connection, full) { _cacheReader = new CacheReader(full), ReadOnly = true };
+        long? version;
+        try
+        {
+            await store.ExecuteAsync("PRAGMA busy_timeout = 5000; PRAGMA query_only = 1;", cancellationToken).ConfigureAwait(false);
+            version = await store.ScalarAsync<long?>("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'", cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw new InvalidDataException($"{full} is not a Keel store ({ex.Message.TrimEnd('.')}); point --db at the file 'keel eval' wrote", ex);
+        }
+
+        if (version != StoreSchema.Version)
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw new InvalidDataException(version > StoreSchema.Version
+                ? $"{full} was written by a newer Keel (schema {version}); upgrade Keel to read it"
+                : $"{full} has schema {version?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"} and this Keel reads schema {StoreSchema.Version}; " +
+                  $"'keel report --db {full}' upgrades it once (the viewer itself never writes to a store)");
+        }
+
+        return store;
+    }
+
+    /// <summary>True when the store was opened with <see cref="OpenReadOnlyAsync"/>.</summary>
+    public bool ReadOnly { get; private init; }
+
     /// <summary>Brings a store written by an older Keel up to <see cref="StoreSchema.Version"/>, one version per transaction.</summary>
     private async Task MigrateAsync(int from, CancellationToken cancellationToken)
     {
@@ -227,11 +267,18 @@ public sealed partial class KeelStore : IAsyncDisposable, IDisposable, Keel.Mode
             return (IReadOnlyList<ModelUsage>)rows;
         }, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>What a run has spent so far, agents and judge (samples without a price count as 0).</summary>
+    /// <summary>
+    /// What a run has spent so far: its agents and its judge while the samples ran, and the judge of every regrade pass
+    /// (anything without a price counts as 0).
+    /// </summary>
     public async Task<decimal> SpentAsync(string runId, CancellationToken cancellationToken = default) =>
         await WithGateAsync(async () =>
         {
-            await using var cmd = Command("SELECT COALESCE(SUM(cost_usd), 0) + COALESCE(SUM(judge_cost_usd), 0) FROM samples WHERE run_id = $run", ("$run", runId));
+            await using var cmd = Command("""
+                SELECT COALESCE(SUM(cost_usd), 0) + COALESCE(SUM(judge_cost_usd), 0)
+                    + (SELECT COALESCE(SUM(judge_cost_usd), 0) FROM gradings WHERE run_id = $run)
+                FROM samples WHERE run_id = $run
+                """, ("$run", runId));
             return (decimal)Convert.ToDouble(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
         }, cancellationToken).ConfigureAwait(false);
 

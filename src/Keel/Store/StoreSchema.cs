@@ -7,7 +7,7 @@ namespace Keel.Store;
 internal static class StoreSchema
 {
     /// <summary>The schema version this Keel writes (meta.schema_version).</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>SQL that moves a store from the version of its key to the next one.</summary>
     public static IReadOnlyDictionary<int, string> Migrations { get; } = new Dictionary<int, string>
@@ -24,9 +24,37 @@ internal static class StoreSchema
             ALTER TABLE samples ADD COLUMN judge_cache_write_tokens INTEGER;
             ALTER TABLE samples ADD COLUMN judge_cost_usd REAL;
             """,
+
+        // 2 → 3: regrading. Each `keel regrade` pass gets a row in gradings; the verdicts it wrote carry its id.
+        [2] = $"""
+            ALTER TABLE verdicts ADD COLUMN grading_id INTEGER;
+            {Gradings}
+            """,
     };
 
-    public const string Sql = """
+    /// <summary>The gradings table: one row per <c>keel regrade</c> pass (IF NOT EXISTS: <see cref="Sql"/> also creates it).</summary>
+    private const string Gradings = """
+        CREATE TABLE IF NOT EXISTS gradings (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id TEXT NOT NULL REFERENCES runs(id),
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            keel_version TEXT NOT NULL,
+            suite_hash TEXT NOT NULL,
+            judge_json TEXT,
+            previous_judge_json TEXT,
+            graders_json TEXT,
+            samples INTEGER NOT NULL DEFAULT 0,
+            judge_calls INTEGER NOT NULL DEFAULT 0,
+            judge_cache_hits INTEGER NOT NULL DEFAULT 0,
+            judge_input_tokens INTEGER NOT NULL DEFAULT 0,
+            judge_output_tokens INTEGER NOT NULL DEFAULT 0,
+            judge_cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+            judge_cache_write_tokens INTEGER NOT NULL DEFAULT 0,
+            judge_cost_usd REAL);
+        """;
+
+    public const string Sql = $$"""
         PRAGMA journal_mode = WAL;
         PRAGMA synchronous = NORMAL;
         PRAGMA busy_timeout = 5000;
@@ -107,6 +135,8 @@ internal static class StoreSchema
             evidence_json TEXT NOT NULL,
             score REAL,
             confidence REAL,
+            grading_id INTEGER,
             PRIMARY KEY (run_id, model, condition_id, epoch, grader_id));
+        {{Gradings}}
         """;
 }

@@ -21,6 +21,36 @@ public class WilsonTests
         Assert.Equal(high, ci.High, 0.000001);
     }
 
+    // Newcombe (1998), "Two-sided confidence intervals for the single proportion", Stat Med 17:857–872, Table I:
+    // 81/263, method 3 (score without continuity correction): 0.2553 to 0.3662.
+    [Fact]
+    public void Interval_matches_Newcombe_1998_table_I()
+    {
+        var ci = Wilson.Interval(81, 263);
+        Assert.Equal(0.2553, ci.Low, 0.00005);
+        Assert.Equal(0.3662, ci.High, 0.00005);
+    }
+
+    [Fact]
+    public void Interval_at_a_rate_is_the_count_formula_at_whole_counts()
+    {
+        foreach (var (k, n) in new[] { (1, 7), (15, 100), (22, 100), (99, 100) })
+        {
+            var byCount = Wilson.Interval(k, n);
+            var byRate = Wilson.AtRate((double)k / n, n);
+            Assert.Equal(byCount.Low, byRate.Low, 1e-12);
+            Assert.Equal(byCount.High, byRate.High, 1e-12);
+        }
+    }
+
+    [Fact]
+    public void Z_for_95_percent_is_the_normal_quantile()
+    {
+        Assert.Equal(Wilson.Z95, StandardNormal.TwoSidedZ(0.95), 1e-12);
+        Assert.Equal(0.8416212335729143, StandardNormal.Quantile(0.8), 1e-12);
+        Assert.Equal(2.5758293035489004, StandardNormal.TwoSidedZ(0.99), 1e-12);
+    }
+
     [Fact]
     public void Empty_sample_gives_the_uninformative_interval()
     {

@@ -9,7 +9,7 @@ using Xunit;
 
 namespace Keel.Tests.Store;
 
-/// <summary>Schema 2 (the judge): a schema-1 store is migrated in place; scores, confidences and judge usage round-trip.</summary>
+/// <summary>Schema 2 (the judge): a schema-1 store is migrated in place (on to the current schema); scores, confidences and judge usage round-trip.</summary>
 public class StoreJudgeMigrationTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -54,7 +54,7 @@ public class StoreJudgeMigrationTests
         await check.OpenAsync(Ct);
         await using var q = check.CreateCommand();
         q.CommandText = "SELECT value FROM meta WHERE key = 'schema_version'";
-        Assert.Equal("2", await q.ExecuteScalarAsync(Ct));
+        Assert.Equal("3", await q.ExecuteScalarAsync(Ct)); // migrated through schema 2 to the current one
         q.CommandText = "SELECT COUNT(*) FROM pragma_table_info('verdicts') WHERE name IN ('score', 'confidence')";
         Assert.Equal(2L, await q.ExecuteScalarAsync(Ct));
         q.CommandText = "SELECT COUNT(*) FROM pragma_table_info('samples') WHERE name LIKE 'judge_%'";
