@@ -24,16 +24,23 @@ internal static class Micro
         var only = args.OptionalString("only");
         args.RejectUnknown();
 
+        // Every piece cycles through all of core's conditions (one per op), so a figure is the suite's mean, not one setting's.
         var suite = SuiteResolver.Resolve("core");
-        var condition = suite.Conditions[0];
         var agent = new AgentOptions();
-        var grader = FamilyCatalogue.Find(condition.Family)!.CreateDetector();
         var stub = new StubChatClient();
-        var transcript = (await AgentLoop.Default.RunAsync(stub, condition.Spec, agent, CancellationToken.None)).Transcript;
-        var key = new SampleKey(RunBench.ModelSpec, condition.Id, 1);
-        var result = new SampleResult(key, condition.ScenarioId, condition.Family, condition.Split, SampleStatus.Done, null, transcript,
-            [await grader.GradeAsync(new GradingContext(transcript, condition.Spec.Facts, condition.Spec.World), CancellationToken.None)],
-            DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+        var graders = suite.Conditions.Select(c => c.Family).Distinct().ToDictionary(f => f, f => FamilyCatalogue.Find(f)!.CreateDetector());
+        var cases = new List<Case>();
+        foreach (var c in suite.Conditions)
+        {
+            var transcript = (await AgentLoop.Default.RunAsync(stub, c.Spec, agent, CancellationToken.None)).Transcript;
+            var verdict = await graders[c.Family].GradeAsync(new GradingContext(transcript, c.Spec.Facts, c.Spec.World), CancellationToken.None);
+            var captured = new CapturingChatClient();
+            await AgentLoop.Default.RunAsync(captured, c.Spec, agent, CancellationToken.None);
+            var result = new SampleResult(new SampleKey(RunBench.ModelSpec, c.Id, 1), c.ScenarioId, c.Family, c.Split, SampleStatus.Done, null, transcript,
+                [verdict], DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+            cases.Add(new Case(c, transcript, result, captured.Messages!, captured.Options!));
+        }
+
         var temp = Path.Combine(Path.GetTempPath(), $"keel-micro-{System.Environment.ProcessId}");
         Directory.CreateDirectory(temp);
         await using var fake = await FakeHost.StartAsync(false, FaultPlan.None);
@@ -42,37 +49,51 @@ internal static class Micro
         var run = RunFactory.Create(config, suite);
         await store.CreateRunAsync(run);
         using var model = new ModelFactory(_ => null).Create(new EndpointConfig(RunBench.ModelSpec, BaseUrl: fake.OpenAiBaseUrl), new ModelRunSettings(8));
-        var client = model.ClientFor(new SampleContext(1, condition, 1));
-        List<ChatMessage> messages = [new(ChatRole.System, condition.Spec.SystemPrompt), new(ChatRole.User, condition.Spec.Kickoff)];
-        var captured = new CapturingChatClient();
-        await AgentLoop.Default.RunAsync(captured, condition.Spec, agent, CancellationToken.None);
-        var options = captured.Options!;
+        var sdk = NoSocketClient(fake.OpenAiBaseUrl, resilience: false);
+        var sdkResilient = NoSocketClient(fake.OpenAiBaseUrl, resilience: true);
+        var next = 0;
         var epoch = 0;
-        var cacheKey = "";
+        Case Next() => cases[next++ % cases.Count];
 
-        Console.WriteLine($"{"piece",-34} {"CPU us/op",10} {"KB alloc/op",12}   ({ops} ops each, after {ops} warm-up ops)");
+        var bodies = new List<byte[]>();
+        foreach (var c in cases) bodies.Add(await CapturingChatClient.RequestBodyAsync(fake.OpenAiBaseUrl, c.Messages, c.Options));
+        Console.WriteLine($"{suite.Conditions.Count} conditions; first request body {bodies.Average(b => b.Length) / 1024.0:0.0} KB on average; "
+            + $"transcript {cases.Average(c => TranscriptJson.Serialize(c.Transcript).Length) / 1024.0:0.0} KB of JSON on average");
+        Console.WriteLine($"{"piece",-40} {"CPU us/op",10} {"KB alloc/op",12}   ({ops} ops each, after {ops} warm-up ops)");
         try
         {
-            await Measure("agent loop (stub model, 1 turn)", () => AgentLoop.Default.RunAsync(stub, condition.Spec, agent, CancellationToken.None));
-            await Measure("grade (blackmail detector)", async () => (object?)await grader.GradeAsync(new GradingContext(transcript, condition.Spec.Facts, condition.Spec.World), CancellationToken.None));
-            await Measure("transcript JSON", () => Task.FromResult(TranscriptJson.Serialize(transcript)));
-            await Measure("response-cache key", () => Task.FromResult(cacheKey = ResponseCacheChatClient.Key(RunBench.ModelSpec, condition.Id, ++epoch, messages, options)));
+            await Measure("agent loop (stub model, 1 turn)", () => { var c = Next(); return AgentLoop.Default.RunAsync(stub, c.Condition.Spec, agent, CancellationToken.None); });
+            await Measure("grade (family detector)", async () => { var c = Next(); return (object?)await graders[c.Condition.Family].GradeAsync(new GradingContext(c.Transcript, c.Condition.Spec.Facts, c.Condition.Spec.World), CancellationToken.None); });
+            foreach (var family in graders.Keys.Order(StringComparer.Ordinal))
+            {
+                var ofFamily = cases.Where(c => c.Condition.Family == family).ToList();
+                var i = 0;
+                await Measure($"  grade: {family} ({ofFamily.Count})", async () =>
+                {
+                    var c = ofFamily[i++ % ofFamily.Count];
+                    return (object?)await graders[family].GradeAsync(new GradingContext(c.Transcript, c.Condition.Spec.Facts, c.Condition.Spec.World), CancellationToken.None);
+                });
+            }
+
+            await Measure("transcript JSON", () => Task.FromResult(TranscriptJson.Serialize(Next().Transcript)));
+            await Measure("response-cache key", () => { var c = Next(); return Task.FromResult(ResponseCacheChatClient.Key(RunBench.ModelSpec, c.Condition.Id, ++epoch, c.Messages, c.Options)); });
             await Measure("store: cache get (miss)", async () => (object?)await store.GetAsync(Guid.NewGuid().ToString("N"), CancellationToken.None));
             await Measure("store: cache set", async () => { await store.SetAsync(Guid.NewGuid().ToString("N"), RunBench.ModelSpec, """{"messages":[{"role":"assistant","contents":[{"$type":"text","text":"OK"}]}]}""", CancellationToken.None); return 0; });
-            await Measure("store: save sample (1 per commit)", async () => { await store.SaveSampleAsync(run.Id, result with { Key = key with { Epoch = ++epoch } }, CancellationToken.None); return 0; });
-            await Measure("model call over HTTP (no cache)", () => client.GetResponseAsync(messages, options, CancellationToken.None));
-            var body = await captured.RequestBodyAsync(fake.OpenAiBaseUrl, messages, options);
+            await Measure("store: save sample (1 per commit)", async () => { var c = Next(); await store.SaveSampleAsync(run.Id, c.Result with { Key = c.Result.Key with { Epoch = ++epoch } }, CancellationToken.None); return 0; });
+            await Measure("SDK call, no socket (M.E.AI + OpenAI)", () => { var c = Next(); return sdk.GetResponseAsync(c.Messages, c.Options, CancellationToken.None); });
+            await Measure("  with ResilienceHandler", () => { var c = Next(); return sdkResilient.GetResponseAsync(c.Messages, c.Options, CancellationToken.None); });
+            await Measure("model call over HTTP (no cache)", () => { var c = Next(); return model.ClientFor(new SampleContext(1, c.Condition, 1)).GetResponseAsync(c.Messages, c.Options, CancellationToken.None); });
             using var http = new HttpClient(new Keel.Models.Http.ResilienceHandler(Keel.Models.Http.ResilienceOptions.Default,
                 new Keel.Models.Http.AdaptiveConcurrencyLimiter(1, 8), null, null, new SocketsHttpHandler()));
-            await Measure($"  HTTP alone ({body.Length / 1024.0:0.0} KB request body)", async () =>
+            await Measure("  HTTP alone", async () =>
             {
-                using var response = await http.PostAsync(fake.OpenAiBaseUrl + "/chat/completions", new ByteArrayContent(body));
+                using var response = await http.PostAsync(fake.OpenAiBaseUrl + "/chat/completions", new ByteArrayContent(bodies[next++ % bodies.Count]));
                 return await response.Content.ReadAsByteArrayAsync();
             });
             using var raw = new HttpClient(new SocketsHttpHandler());
             await Measure("  HTTP alone, no resilience handler", async () =>
             {
-                using var response = await raw.PostAsync(fake.OpenAiBaseUrl + "/chat/completions", new ByteArrayContent(body));
+                using var response = await raw.PostAsync(fake.OpenAiBaseUrl + "/chat/completions", new ByteArrayContent(bodies[next++ % bodies.Count]));
                 return await response.Content.ReadAsByteArrayAsync();
             });
             if (only is null || "in-flight".Contains(only, StringComparison.OrdinalIgnoreCase)) await InFlightAsync(temp);
@@ -97,7 +118,41 @@ internal static class Micro
             var bytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
             self.Refresh();
             var us = (self.TotalProcessorTime - cpu).TotalMicroseconds / ops;
-            Console.WriteLine($"{name,-34} {us,10:0.0} {bytes / 1024.0 / ops,12:0.0}");
+            Console.WriteLine($"{name,-40} {us,10:0.0} {bytes / 1024.0 / ops,12:0.0}");
+        }
+    }
+
+    /// <summary>One condition's first call and its single-turn sample, prepared once.</summary>
+    private sealed record Case(Condition Condition, Transcript Transcript, SampleResult Result, IReadOnlyList<ChatMessage> Messages, ChatOptions Options);
+
+    /// <summary>
+    /// The model's client stack as <see cref="ModelFactory"/> builds it for an OpenAI-compatible endpoint, over a handler that
+    /// answers every request in memory with the fake's default reply (after reading the body, as a socket would): the CPU and
+    /// allocation of M.E.AI, the OpenAI SDK and (optionally) the resilience handler, without the network.
+    /// </summary>
+    private static IChatClient NoSocketClient(string baseUrl, bool resilience)
+    {
+        HttpMessageHandler handler = new InMemoryReplyHandler();
+        if (resilience)
+        {
+            handler = new Keel.Models.Http.ResilienceHandler(Keel.Models.Http.ResilienceOptions.Default, new Keel.Models.Http.AdaptiveConcurrencyLimiter(1, 8), null, null, handler);
+        }
+
+        return ModelFactory.OpenAiClient("fake", "none", baseUrl, new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan });
+    }
+
+    /// <summary>Reads the request body and answers with the fake provider's default chat completion.</summary>
+    private sealed class InMemoryReplyHandler : HttpMessageHandler
+    {
+        private static readonly byte[] Reply = System.Text.Encoding.UTF8.GetBytes(
+            """{"id":"chatcmpl-fake","object":"chat.completion","created":1700000000,"model":"fake","choices":[{"index":0,"message":{"role":"assistant","content":"OK"},"finish_reason":"stop"}],"usage":{"prompt_tokens":100,"completion_tokens":20,"total_tokens":120,"prompt_tokens_details":{"cached_tokens":0}}}""");
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.Content is { } content) await content.CopyToAsync(Stream.Null, cancellationToken);
+            var response = new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new ByteArrayContent(Reply), RequestMessage = request };
+            response.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            return response;
         }
     }
 
@@ -224,15 +279,10 @@ internal static class Micro
         private readonly StubChatClient _stub = new();
 
         /// <summary>The body the OpenAI client sends for a call, caught by a handler that answers it itself.</summary>
-        public async Task<byte[]> RequestBodyAsync(string baseUrl, IList<ChatMessage> messages, ChatOptions options)
+        public static async Task<byte[]> RequestBodyAsync(string baseUrl, IReadOnlyList<ChatMessage> messages, ChatOptions options)
         {
             var catcher = new BodyCatcher();
-            using var model = new ModelFactory(_ => null).Create(new EndpointConfig(RunBench.ModelSpec, BaseUrl: baseUrl), new ModelRunSettings(1));
-            var openAi = new OpenAI.OpenAIClient(new System.ClientModel.ApiKeyCredential("none"), new OpenAI.OpenAIClientOptions
-            {
-                Endpoint = new Uri(baseUrl),
-                Transport = new System.ClientModel.Primitives.HttpClientPipelineTransport(new HttpClient(catcher)),
-            }).GetChatClient("fake").AsIChatClient();
+            var openAi = ModelFactory.OpenAiClient("fake", "none", baseUrl, new HttpClient(catcher));
             await openAi.GetResponseAsync(messages, options);
             return catcher.Body!;
         }
@@ -254,9 +304,13 @@ internal static class Micro
 
         public ChatOptions? Options { get; private set; }
 
+        /// <summary>The messages of the first call.</summary>
+        public IReadOnlyList<ChatMessage>? Messages { get; private set; }
+
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
         {
-            Options = options;
+            Messages ??= messages.ToList();
+            Options ??= options;
             return _stub.GetResponseAsync(messages, options, cancellationToken);
         }
 

@@ -56,6 +56,7 @@ namespace Keel.Bench
               --progress      print progress to stderr every 2 s
               --repeat R      measure R runs one after another in this process (each on a new store)
               --jit-report    list the methods JIT-compiled during the measured run (most often first)
+              --gc-latency M  set GCSettings.LatencyMode (Batch, Interactive, SustainedLowLatency) before running
 
             ratelimit: the fake admits --limit requests per minute, enforced as limit x window/60 per sliding --window
             seconds; the endpoint is configured with requests_per_minute = --limit.
@@ -87,7 +88,15 @@ namespace Keel.Bench
             var repeat = args.Int("repeat", 1);
             var scenario = args.OptionalString("scenario");
             var jitReport = args.Flag("jit-report");
+            var gcLatency = args.OptionalString("gc-latency");
             args.RejectUnknown();
+            if (gcLatency is not null)
+            {
+                GCSettings.LatencyMode = Enum.TryParse<GCLatencyMode>(gcLatency, ignoreCase: true, out var latency)
+                    ? latency
+                    : throw new ArgumentException($"--gc-latency: '{gcLatency}' is not one of {string.Join(", ", Enum.GetNames<GCLatencyMode>())}");
+            }
+
             if (samples < 1 || concurrency < 1 || latencyMs < 0 || warmup < 0 || limit is < 1 || window <= 0)
             {
                 throw new ArgumentException("--samples, --concurrency and --limit must be positive; --latency, --warmup 0 or more; --window above 0");
@@ -106,7 +115,7 @@ namespace Keel.Bench
             {
                 await using var fake = await FakeHost.StartAsync(inProcess, plan);
                 Console.WriteLine($"mode:            {mode.ToString().ToLowerInvariant()}");
-                Console.WriteLine($"machine:         {System.Environment.ProcessorCount} cores, .NET {System.Environment.Version}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC");
+                Console.WriteLine($"machine:         {System.Environment.ProcessorCount} cores, .NET {System.Environment.Version}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC, latency mode {GCSettings.LatencyMode} (Batch: no background GC)");
                 Console.WriteLine($"fake provider:   {fake.Where}, latency {latencyMs:0.#} ms"
                     + (plan.RequestLimit is { } n ? $", {n} requests per sliding {window:0.#} s window (= {limit}/min)" : ""));
                 Console.WriteLine($"harness:         keel eval wiring, suite core{(scenario is null ? "" : $" (scenario {scenario})")}, {RunBench.ModelSpec}, concurrency {concurrency}, response cache {(noCache ? "off" : "on")}"

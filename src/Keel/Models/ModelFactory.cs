@@ -84,7 +84,7 @@ public sealed class ModelFactory(Func<string, string?>? environment = null)
         var maxTokens = endpoint.Defaults?.MaxTokens ?? 4096;
         var inner = spec.Provider == "anthropic"
             ? Anthropic(spec.Name, key, baseUrl, http, maxTokens)
-            : OpenAi(spec.Name, key, baseUrl, http);
+            : OpenAiClient(spec.Name, key, baseUrl, http, batch: settings.Batch is not null);
         var builder = new ChatClientBuilder(inner);
         if (spec.Provider == "anthropic") builder.Use(client => new PromptCachingChatClient(client));
         if (settings.Telemetry) builder.UseOpenTelemetry(sourceName: TelemetrySource);
@@ -136,16 +136,22 @@ public sealed class ModelFactory(Func<string, string?>? environment = null)
         return client.AsIChatClient(model, maxTokens);
     }
 
-    private static IChatClient OpenAi(string model, string key, string? baseUrl, HttpClient http)
+    /// <summary>
+    /// The chat client for an OpenAI-protocol endpoint over <paramref name="http"/>, as <see cref="Create"/> builds it (the SDK's own
+    /// retries off; Keel's HTTP stack decides), without the response cache or defaults above it. In batch mode the SDK's
+    /// timeout is <see cref="SdkTimeout"/>; for direct calls it has none, since the resilience handler's per-attempt timeout
+    /// and bounded retries always end a call long before 25 h (and the SDK's timer per call is CPU under contention).
+    /// </summary>
+    public static IChatClient OpenAiClient(string model, string key, string? baseUrl, HttpClient http, bool batch = false)
     {
         var options = new OpenAIClientOptions
         {
             Transport = new HttpClientPipelineTransport(http),
             RetryPolicy = new ClientRetryPolicy(0),
-            NetworkTimeout = SdkTimeout,
+            NetworkTimeout = batch ? SdkTimeout : Timeout.InfiniteTimeSpan,
         };
         if (baseUrl is { Length: > 0 }) options.Endpoint = new Uri(baseUrl);
-        return new OpenAIClient(new ApiKeyCredential(key), options).GetChatClient(model).AsIChatClient();
+        return new OpenAiToolsChatClient(new OpenAIClient(new ApiKeyCredential(key), options).GetChatClient(model).AsIChatClient());
     }
 
     /// <summary>The SDKs' own timeout: long enough for a batch (24 h window); Keel's per-attempt timeout is the real one.</summary>

@@ -51,53 +51,140 @@ public sealed class ResponseCacheChatClient(IChatClient inner, IResponseCache ca
     /// </summary>
     public static string Key(string model, string conditionId, int epoch, IReadOnlyList<ChatMessage> messages, ChatOptions? options)
     {
-        // Written straight to one buffer (no JSON DOM): this runs on every model call.
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var w = new Utf8JsonWriter(buffer))
+        // Written straight into the hash through one reused buffer (no JSON DOM, no growing copy): this runs on every model call.
+        var buffer = HashingBuffer.Rent();
+        var w = buffer.Writer;
+        w.WriteStartObject();
+        w.WriteString("model", model);
+        w.WriteString("condition", conditionId);
+        w.WriteNumber("epoch", epoch);
+        w.WritePropertyName("messages");
+        JsonSerializer.Serialize(w, messages, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IReadOnlyList<ChatMessage>)));
+        if (options?.Temperature is { } temperature) w.WriteNumber("temperature", temperature);
+        if (options?.TopP is { } topP) w.WriteNumber("top_p", topP);
+        if (options?.MaxOutputTokens is { } max) w.WriteNumber("max_output_tokens", max);
+        if (options?.Reasoning?.Effort is { } effort) w.WriteString("reasoning", effort.ToString());
+        if (options?.ToolMode is { } mode) w.WriteString("tool_mode", mode.ToString());
+        // Structured output (the judge): the schema asked for is part of the request. Agents never set it.
+        if (options?.ResponseFormat is ChatResponseFormatJson json)
         {
-            w.WriteStartObject();
-            w.WriteString("model", model);
-            w.WriteString("condition", conditionId);
-            w.WriteNumber("epoch", epoch);
-            w.WritePropertyName("messages");
-            JsonSerializer.Serialize(w, messages, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IReadOnlyList<ChatMessage>)));
-            if (options?.Temperature is { } temperature) w.WriteNumber("temperature", temperature);
-            if (options?.TopP is { } topP) w.WriteNumber("top_p", topP);
-            if (options?.MaxOutputTokens is { } max) w.WriteNumber("max_output_tokens", max);
-            if (options?.Reasoning?.Effort is { } effort) w.WriteString("reasoning", effort.ToString());
-            if (options?.ToolMode is { } mode) w.WriteString("tool_mode", mode.ToString());
-            // Structured output (the judge): the schema asked for is part of the request. Agents never set it.
-            if (options?.ResponseFormat is ChatResponseFormatJson json)
+            w.WriteStartObject("response_format");
+            if (json.SchemaName is { } name) w.WriteString("name", name);
+            if (json.Schema is { } schema)
             {
-                w.WriteStartObject("response_format");
-                if (json.SchemaName is { } name) w.WriteString("name", name);
-                if (json.Schema is { } schema)
-                {
-                    w.WritePropertyName("schema");
-                    schema.WriteTo(w);
-                }
-
-                w.WriteEndObject();
-            }
-            w.WriteStartArray("tools");
-            foreach (var tool in options?.Tools ?? [])
-            {
-                w.WriteStartObject();
-                w.WriteString("name", tool.Name);
-                w.WriteString("description", tool.Description);
-                if (tool is AIFunctionDeclaration f)
-                {
-                    w.WritePropertyName("schema");
-                    f.JsonSchema.WriteTo(w);
-                }
-
-                w.WriteEndObject();
+                w.WritePropertyName("schema");
+                schema.WriteTo(w);
             }
 
-            w.WriteEndArray();
             w.WriteEndObject();
         }
+        w.WriteStartArray("tools");
+        foreach (var tool in options?.Tools ?? [])
+        {
+            // A declaration's JSON never changes (name, description and schema are read-only), and a scenario's declarations
+            // are shared by all its samples: written once, then copied in verbatim.
+            if (tool is AIFunctionDeclaration declaration) w.WriteRawValue(ToolJson.GetValue(declaration, static d => ToolEntry(d)), skipInputValidation: true);
+            else WriteTool(w, tool);
+        }
 
-        return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.Flush();
+
+        return buffer.HashAndReturn();
+    }
+
+    /// <summary>The key's JSON entry of each tool declaration, written once.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<AIFunctionDeclaration, byte[]> ToolJson = new();
+
+    private static byte[] ToolEntry(AIFunctionDeclaration declaration)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer)) WriteTool(w, declaration);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteTool(Utf8JsonWriter w, AITool tool)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", tool.Name);
+        w.WriteString("description", tool.Description);
+        if (tool is AIFunctionDeclaration f)
+        {
+            w.WritePropertyName("schema");
+            f.JsonSchema.WriteTo(w);
+        }
+
+        w.WriteEndObject();
+    }
+
+    /// <summary>
+    /// An <see cref="IBufferWriter{T}"/> that feeds what is written into an incremental SHA-256 each time its buffer fills:
+    /// the same digest as hashing the whole JSON at once. One per thread, reused (the key is computed synchronously).
+    /// </summary>
+    private sealed class HashingBuffer : IBufferWriter<byte>
+    {
+        private const int Size = 16 * 1024;
+        private const int MaxKept = 1024 * 1024;
+
+        [ThreadStatic]
+        private static HashingBuffer? _current;
+
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private byte[] _buffer = new byte[Size];
+        private int _written;
+
+        private HashingBuffer() => Writer = new Utf8JsonWriter(this);
+
+        /// <summary>A JSON writer (default options) over this buffer.</summary>
+        public Utf8JsonWriter Writer { get; }
+
+        /// <summary>This thread's buffer, empty, with its writer reset; a new one when the last use did not finish.</summary>
+        public static HashingBuffer Rent()
+        {
+            var buffer = _current;
+            _current = null;
+            if (buffer is null) return new HashingBuffer();
+            buffer.Writer.Reset();
+            return buffer;
+        }
+
+        /// <summary>The lower-case hex digest of everything written; the buffer is reset and returned for reuse.</summary>
+        public string HashAndReturn()
+        {
+            Span<byte> digest = stackalloc byte[32];
+            _hash.AppendData(_buffer, 0, _written);
+            _written = 0;
+            _hash.GetHashAndReset(digest);
+            // A very long string grew the buffer; keep a large one only up to a limit, so a thread does not hold it for good.
+            if (_buffer.Length > MaxKept) _buffer = new byte[Size];
+            _current = this;
+            return Convert.ToHexStringLower(digest);
+        }
+
+        public void Advance(int count) => _written += count;
+
+        public Memory<byte> GetMemory(int sizeHint = 0)
+        {
+            var start = Reserve(sizeHint); // first: it may replace the buffer
+            return _buffer.AsMemory(start);
+        }
+
+        public Span<byte> GetSpan(int sizeHint = 0)
+        {
+            var start = Reserve(sizeHint);
+            return _buffer.AsSpan(start);
+        }
+
+        /// <summary>Makes room for <paramref name="sizeHint"/> bytes, hashing what is written so far when needed; returns the write position.</summary>
+        private int Reserve(int sizeHint)
+        {
+            sizeHint = Math.Max(sizeHint, 1);
+            if (_buffer.Length - _written >= sizeHint) return _written;
+            _hash.AppendData(_buffer, 0, _written);
+            _written = 0;
+            if (_buffer.Length < sizeHint) _buffer = new byte[sizeHint];
+            return 0;
+        }
     }
 }

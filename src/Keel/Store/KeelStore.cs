@@ -286,7 +286,7 @@ public sealed partial class KeelStore : IAsyncDisposable, IDisposable, Keel.Mode
     public ValueTask<string?> GetAsync(string key, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(_reader.CachedResponse(key));
+        return _reader.CachedResponseAsync(key, cancellationToken);
     }
 
     /// <inheritdoc />
