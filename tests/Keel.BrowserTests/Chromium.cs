@@ -49,6 +49,18 @@ public sealed class Chromium : IAsyncLifetime
         Assert.Skip(Missing);
     }
 
+    /// <summary>
+    /// Gives a page two minutes per action and navigation instead of Playwright's 30 s: the first page of a cold viewer
+    /// builds a run report and renders its charts, which on a 2-core CI machine running both test projects at once can
+    /// take longer than the default. A hung page still fails the test.
+    /// </summary>
+    public static IPage Patient(IPage page)
+    {
+        page.SetDefaultTimeout(120_000);
+        page.SetDefaultNavigationTimeout(120_000);
+        return page;
+    }
+
     private static string? Find()
     {
         if (System.Environment.GetEnvironmentVariable("KEEL_CHROMIUM") is { Length: > 0 } configured) return File.Exists(configured) ? configured : null;

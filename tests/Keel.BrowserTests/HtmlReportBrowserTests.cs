@@ -53,7 +53,7 @@ public sealed class HtmlReportBrowserTests(Chromium chromium) : IClassFixture<Ch
         await File.WriteAllTextAsync(path, HtmlReport.Write(ReportLayout.Of([report]), ReportCharts.Of([report])), TestContext.Current.CancellationToken);
 
         await using var context = await chromium.Browser.NewContextAsync();
-        var page = await context.NewPageAsync();
+        var page = Chromium.Patient(await context.NewPageAsync());
         var dialogs = 0;
         page.Dialog += (_, d) => { dialogs++; _ = d.DismissAsync(); };
         await page.GotoAsync(new Uri(path).AbsoluteUri);
@@ -78,7 +78,7 @@ public sealed class HtmlReportBrowserTests(Chromium chromium) : IClassFixture<Ch
     private async Task<(IReadOnlyList<LoadedImage> Images, IReadOnlyList<string> Blocked)> OpenAsync(string path, string name)
     {
         await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
-        var page = await context.NewPageAsync();
+        var page = Chromium.Patient(await context.NewPageAsync());
         var blocked = new List<string>();
         await page.RouteAsync("**/*", async route =>
         {

@@ -80,7 +80,7 @@ public sealed class ViewerBrowserTests(Chromium chromium, ViewerStore store) : I
     private async Task<(IPage Page, List<string> Blocked, IBrowserContext Context)> OpenAsync(ViewerServer server)
     {
         var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
-        var page = await context.NewPageAsync();
+        var page = Chromium.Patient(await context.NewPageAsync());
         var blocked = new List<string>();
         await page.RouteAsync("**/*", async route =>
         {
