@@ -54,7 +54,7 @@ public class AdaptiveEvalTests
         var r = await KeelProcess.RunAsync(temp.Path, Eval(db, "--target-width", "0.3", "--max-samples", "20"));
 
         Assert.True(r.ExitCode == 0, r.Stderr);
-        using var connection = Open(db);
+        using var connection = StoreProbe.Open(db);
         var perCell = Rows(connection, "SELECT condition_id, COUNT(*), MAX(epoch) FROM samples GROUP BY condition_id")
             .Select(row => (Condition: (string)row[0], Count: (long)row[1], MaxEpoch: (long)row[2])).ToList();
         Assert.Equal(9, perCell.Count);
@@ -110,7 +110,7 @@ public class AdaptiveEvalTests
         Assert.Equal(Samples(temp.File("whole.db")), Samples(db));
         Assert.Equal(JsonDocument.Parse(whole.Stdout).RootElement.GetProperty("cells").GetRawText(),
             JsonDocument.Parse(resumed.Stdout).RootElement.GetProperty("cells").GetRawText());
-        using var connection = Open(db);
+        using var connection = StoreProbe.Open(db);
         Assert.Equal(total, (long)Rows(connection, "SELECT COUNT(DISTINCT model || '|' || condition_id || '|' || epoch) FROM samples").Single()[0]);
         Assert.Equal(total, (long)Rows(connection, "SELECT COUNT(*) FROM verdicts").Single()[0]);
     }
@@ -133,7 +133,7 @@ public class AdaptiveEvalTests
     /// <summary>Every stored sample: key, status and detector verdict, in key order.</summary>
     private static List<string> Samples(string db)
     {
-        using var connection = Open(db);
+        using var connection = StoreProbe.Open(db);
         return Rows(connection, """
             SELECT s.model || '|' || s.condition_id || '|' || s.epoch || '|' || s.status || '|' || COALESCE(v.harmful, 'null')
             FROM samples s LEFT JOIN verdicts v USING (run_id, model, condition_id, epoch)
@@ -146,7 +146,7 @@ public class AdaptiveEvalTests
         if (!File.Exists(db)) return 0;
         try
         {
-            using var connection = Open(db);
+            using var connection = StoreProbe.Open(db);
             return (int)(long)Rows(connection, "SELECT COUNT(*) FROM samples").Single()[0];
         }
         catch (SqliteException)
@@ -164,13 +164,6 @@ public class AdaptiveEvalTests
         }
 
         throw new InvalidOperationException("keel exited without printing its run id");
-    }
-
-    private static SqliteConnection Open(string db)
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = db, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        connection.Open();
-        return connection;
     }
 
     private static List<object[]> Rows(SqliteConnection connection, string sql)

@@ -77,7 +77,7 @@ public class KillAndResumeTests
 
     private static void AssertComplete(string db, string runId, string json, int storedBefore)
     {
-        using var connection = Open(db);
+        using var connection = StoreProbe.Open(db);
         using var cmd = connection.CreateCommand();
         cmd.CommandText = "SELECT COUNT(*), COUNT(DISTINCT model || '|' || condition_id || '|' || epoch), SUM(status = 'done') FROM samples WHERE run_id = $run";
         cmd.Parameters.AddWithValue("$run", runId);
@@ -86,8 +86,8 @@ public class KillAndResumeTests
         Assert.Equal(Conditions * Samples, reader.GetInt32(0));
         Assert.Equal(Conditions * Samples, reader.GetInt32(1));
         Assert.Equal(Conditions * Samples, reader.GetInt32(2));
-        Assert.Equal(Conditions * Samples, Scalar(connection, "SELECT COUNT(*) FROM transcripts"));
-        Assert.Equal(Conditions * Samples, Scalar(connection, "SELECT COUNT(*) FROM verdicts"));
+        Assert.Equal((long)Conditions * Samples, StoreProbe.Scalar(connection, "SELECT COUNT(*) FROM transcripts"));
+        Assert.Equal((long)Conditions * Samples, StoreProbe.Scalar(connection, "SELECT COUNT(*) FROM verdicts"));
 
         // The JSON report covers the whole run, including the samples finished before the kill.
         using var doc = JsonDocument.Parse(json);
@@ -126,26 +126,12 @@ public class KillAndResumeTests
         if (!File.Exists(db)) return 0;
         try
         {
-            using var connection = Open(db);
-            return Scalar(connection, "SELECT COUNT(*) FROM samples");
+            using var connection = StoreProbe.Open(db);
+            return (int)StoreProbe.Scalar(connection, "SELECT COUNT(*) FROM samples");
         }
         catch (SqliteException)
         {
             return 0; // Schema not created yet.
         }
-    }
-
-    private static SqliteConnection Open(string db)
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = db, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        connection.Open();
-        return connection;
-    }
-
-    private static int Scalar(SqliteConnection connection, string sql)
-    {
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        return Convert.ToInt32(cmd.ExecuteScalar());
     }
 }

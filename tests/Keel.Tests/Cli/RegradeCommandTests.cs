@@ -68,8 +68,8 @@ public class RegradeCommandTests
         Assert.Equal(before, Verdicts(db));
         Assert.Contains("regraded 54 sample(s)", regrade.Stderr);
         Assert.Contains("no model under evaluation was called", regrade.Stderr);
-        using var connection = Open(db);
-        Assert.Equal(54L, Scalar(connection, "SELECT COUNT(*) FROM verdicts WHERE grading_id = 1"));
+        using var connection = StoreProbe.Open(db);
+        Assert.Equal(54L, StoreProbe.Scalar(connection, "SELECT COUNT(*) FROM verdicts WHERE grading_id = 1"));
         var pass = JsonDocument.Parse(regrade.Stdout).RootElement.GetProperty("gradings").EnumerateArray().Single();
         Assert.Equal(54, pass.GetProperty("samples").GetInt32());
         Assert.NotEqual(JsonValueKind.Null, pass.GetProperty("finished_at").ValueKind);
@@ -130,9 +130,9 @@ public class RegradeCommandTests
         Assert.True(dropped.ExitCode == 0, dropped.Stderr);
         Assert.Contains("judge openai-compatible/judge dropped", dropped.Stderr);
         Assert.Equal(Cells(eval.Stdout).GetRawText(), Cells(dropped.Stdout).GetRawText());
-        using var connection = Open(db);
-        Assert.Equal(0L, Scalar(connection, "SELECT COUNT(*) FROM verdicts WHERE grader_id LIKE 'judge/%' OR grader_id LIKE 'combined/%'"));
-        Assert.Equal(3L, Scalar(connection, "SELECT COUNT(*) FROM gradings WHERE finished_at IS NOT NULL"));
+        using var connection = StoreProbe.Open(db);
+        Assert.Equal(0L, StoreProbe.Scalar(connection, "SELECT COUNT(*) FROM verdicts WHERE grader_id LIKE 'judge/%' OR grader_id LIKE 'combined/%'"));
+        Assert.Equal(3L, StoreProbe.Scalar(connection, "SELECT COUNT(*) FROM gradings WHERE finished_at IS NOT NULL"));
     }
 
     [Fact]
@@ -171,14 +171,14 @@ public class RegradeCommandTests
         Assert.True(again.ExitCode == 0, again.Stderr);
         Assert.Contains("regrade pass #1", again.Stderr);
         Assert.Contains("did not finish", again.Stderr);
-        using var connection = Open(db);
+        using var connection = StoreProbe.Open(db);
         // Every sample: exactly the detector, the judge and the combined verdict, all from the pass that finished.
-        Assert.Equal(36L, Scalar(connection, "SELECT COUNT(*) FROM samples WHERE run_id = '" + runId + "'"));
-        Assert.Equal(36 * 3L, Scalar(connection, "SELECT COUNT(*) FROM verdicts"));
-        Assert.Equal(36 * 3L, Scalar(connection, "SELECT COUNT(*) FROM verdicts WHERE grading_id = 2"));
-        Assert.Equal(36L, Scalar(connection, "SELECT COUNT(DISTINCT model || condition_id || epoch) FROM verdicts WHERE grader_id = 'judge/blackmail'"));
-        Assert.Equal(0L, Scalar(connection, "SELECT COUNT(*) FROM gradings WHERE id = 1 AND finished_at IS NOT NULL"));
-        Assert.Equal(1L, Scalar(connection, "SELECT COUNT(*) FROM gradings WHERE id = 2 AND finished_at IS NOT NULL AND samples = 36"));
+        Assert.Equal(36L, StoreProbe.Scalar(connection, "SELECT COUNT(*) FROM samples WHERE run_id = '" + runId + "'"));
+        Assert.Equal(36 * 3L, StoreProbe.Scalar(connection, "SELECT COUNT(*) FROM verdicts"));
+        Assert.Equal(36 * 3L, StoreProbe.Scalar(connection, "SELECT COUNT(*) FROM verdicts WHERE grading_id = 2"));
+        Assert.Equal(36L, StoreProbe.Scalar(connection, "SELECT COUNT(DISTINCT model || condition_id || epoch) FROM verdicts WHERE grader_id = 'judge/blackmail'"));
+        Assert.Equal(0L, StoreProbe.Scalar(connection, "SELECT COUNT(*) FROM gradings WHERE id = 1 AND finished_at IS NOT NULL"));
+        Assert.Equal(1L, StoreProbe.Scalar(connection, "SELECT COUNT(*) FROM gradings WHERE id = 2 AND finished_at IS NOT NULL AND samples = 36"));
         // What the killed pass judged came from the cache the second time: only samples it had not finished could need a call.
         Assert.InRange(judge.Requests - requestsAtKill, 0, 36 - killedAt);
         var usage = JsonDocument.Parse(again.Stdout).RootElement.GetProperty("judge").GetProperty("usage");
@@ -210,17 +210,17 @@ public class RegradeCommandTests
         Assert.Contains("changed scenarios: bm", refused.Stderr);
         Assert.Contains("--allow-changed-suite", refused.Stderr);
         Assert.DoesNotContain("   at ", refused.Stderr);
-        using (var connection = Open(db))
+        using (var connection = StoreProbe.Open(db))
         {
-            Assert.Equal(0L, Scalar(connection, "SELECT COUNT(*) FROM gradings"));
+            Assert.Equal(0L, StoreProbe.Scalar(connection, "SELECT COUNT(*) FROM gradings"));
         }
 
         var allowed = await KeelProcess.RunAsync(temp.Path, "regrade", runId, "--db", db, "--allow-changed-suite");
         Assert.True(allowed.ExitCode == 0, allowed.Stderr);
         Assert.Contains("warning: --allow-changed-suite: grading against the current suite; changed since the run: bm", allowed.Stderr);
-        using (var connection = Open(db))
+        using (var connection = StoreProbe.Open(db))
         {
-            Assert.Equal(1L, Scalar(connection, "SELECT COUNT(*) FROM gradings g JOIN runs r ON r.id = g.run_id WHERE g.suite_hash <> r.suite_hash"));
+            Assert.Equal(1L, StoreProbe.Scalar(connection, "SELECT COUNT(*) FROM gradings g JOIN runs r ON r.id = g.run_id WHERE g.suite_hash <> r.suite_hash"));
         }
 
         // A condition the stored samples ran is gone: nothing to grade them against, even when allowed.
@@ -266,7 +266,7 @@ public class RegradeCommandTests
     /// <summary>Every verdict column but the pass id, in key order.</summary>
     private static List<string> Verdicts(string db)
     {
-        using var connection = Open(db);
+        using var connection = StoreProbe.Open(db);
         using var cmd = connection.CreateCommand();
         cmd.CommandText = """
             SELECT model, condition_id, epoch, grader_id, grader_version, behaviour, harmful, reason, evidence_json, score, confidence
@@ -282,26 +282,12 @@ public class RegradeCommandTests
     {
         try
         {
-            using var connection = Open(db);
-            return (int)Scalar(connection, "SELECT COUNT(DISTINCT model || condition_id || epoch) FROM verdicts WHERE grading_id IS NOT NULL");
+            using var connection = StoreProbe.Open(db);
+            return (int)StoreProbe.Scalar(connection, "SELECT COUNT(DISTINCT model || condition_id || epoch) FROM verdicts WHERE grading_id IS NOT NULL");
         }
         catch (SqliteException)
         {
             return 0; // The pass has not migrated the store yet.
         }
-    }
-
-    private static SqliteConnection Open(string db)
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = db, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        connection.Open();
-        return connection;
-    }
-
-    private static long Scalar(SqliteConnection connection, string sql)
-    {
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        return Convert.ToInt64(cmd.ExecuteScalar());
     }
 }
