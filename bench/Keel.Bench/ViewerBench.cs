@@ -36,6 +36,10 @@ internal static class ViewerBench
             string runId;
             if (File.Exists(path))
             {
+                // A store from an older Keel is migrated first (the viewer itself only reads), and the migration timed.
+                var migration = Stopwatch.StartNew();
+                await (await KeelStore.OpenAsync(path)).DisposeAsync();
+                Console.WriteLine($"store opened:    {migration.Elapsed.TotalSeconds:0.0} s (including any migration to the current schema)");
                 await using var existing = await KeelStore.OpenReadOnlyAsync(path);
                 var largest = (await existing.RunListingsAsync()).OrderByDescending(r => r.StoredSamples).FirstOrDefault()
                     ?? throw new ArgumentException($"{path} has no run");
