@@ -45,6 +45,7 @@ internal static class EvalAction
             var models = new List<IAgentModel>();
             ProviderModel? judgeModel = null;
             JudgePanel? judge = null;
+            RunLock? runLock = null;
             try
             {
                 (run, suite) = fresh ?? await RunSetup.ResumeAsync(store, options.Resume!, cancellationToken);
@@ -61,8 +62,9 @@ internal static class EvalAction
                 }
 
                 if (options.Resume is null) await store.CreateRunAsync(run, cancellationToken);
+                runLock = RunLock.Acquire(store.Path, run.Id, options.Resume is null ? "keel eval" : "keel eval --resume");
             }
-            catch (Exception ex) when (ex is InputFormatException or ModelSpecException or ArgumentException or ResumeException)
+            catch (Exception ex) when (ex is InputFormatException or ModelSpecException or ArgumentException or ResumeException or RunLockedException)
             {
                 models.ForEach(m => m.Dispose());
                 judgeModel?.Dispose();
@@ -70,6 +72,7 @@ internal static class EvalAction
                 return ExitCodes.Usage;
             }
 
+            using var claimed = runLock;
             Console.Error.WriteLine($"run: {run.Id}");
             Console.Error.WriteLine($"suite {suite.Id} v{suite.Version} ({suite.ContentHash[..12]}), seed {run.Config.Seed}, {run.PlannedSamples} samples{(run.Config.Adaptive is null ? "" : " in the first round")}, store {store.Path}");
             if (run.Config.Adaptive is { } adaptive) Console.Error.WriteLine(AdaptiveOutput.Describe(adaptive));

@@ -25,9 +25,11 @@ internal static class RegradeAction
             RegradePlan plan;
             ProviderModel? judgeModel = null;
             JudgePanel? judge = null;
+            RunLock? runLock = null;
             try
             {
                 plan = await RegradeSetup.PrepareAsync(store, options.Request, cancellationToken);
+                runLock = RunLock.Acquire(store.Path, plan.Run.Id, "keel regrade");
                 if (plan.Config.ResolvedJudge is { } settings)
                 {
                     var modelSettings = new ModelRunSettings(options.Concurrency, options.RequestTimeout);
@@ -35,13 +37,15 @@ internal static class RegradeAction
                     judge = JudgePanel.Create(judgeModel, settings, plan.Suite);
                 }
             }
-            catch (Exception ex) when (ex is RegradeException or InputFormatException or ModelSpecException or ArgumentException)
+            catch (Exception ex) when (ex is RegradeException or InputFormatException or ModelSpecException or ArgumentException or RunLockedException)
             {
+                runLock?.Dispose();
                 judgeModel?.Dispose();
                 Consoles.Error(ex.Message);
                 return ExitCodes.Usage;
             }
 
+            using (runLock)
             using (judgeModel)
             {
                 var earlier = await store.GradingsAsync(plan.Run.Id, cancellationToken);

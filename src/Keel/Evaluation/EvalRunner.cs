@@ -60,15 +60,23 @@ public sealed class EvalRunner(KeelStore store, AgentLoop agentLoop, Keel.Gradin
 
         // The samples to run: the plan's missing ones, then (adaptive sampling) each cell's next round once its round is
         // stored. The queue closes when no sample is left open: run, stored, and its next round (if any) queued.
+        // Samples are marked as running on their model when queued (batch mode sends a turn once every one of them waits).
         var queue = Channel.CreateUnbounded<(SampleKey Key, Condition Condition)>();
+        using var running = new RunningSamples(byModel);
         var open = todo.Count;
-        foreach (var sample in todo) queue.Writer.TryWrite(sample);
+        foreach (var sample in todo) Enqueue(sample);
         if (open == 0) queue.Writer.TryComplete();
+
+        void Enqueue((SampleKey Key, Condition Condition) sample)
+        {
+            running.Queued(sample.Key);
+            queue.Writer.TryWrite(sample);
+        }
 
         void Close(IReadOnlyList<(SampleKey Key, Condition Condition)> next)
         {
             Interlocked.Add(ref open, next.Count);
-            foreach (var sample in next) queue.Writer.TryWrite(sample);
+            foreach (var sample in next) Enqueue(sample);
             if (Interlocked.Decrement(ref open) == 0) queue.Writer.TryComplete();
         }
 
@@ -85,12 +93,13 @@ public sealed class EvalRunner(KeelStore store, AgentLoop agentLoop, Keel.Gradin
                 {
                     if (budget.Exhausted)
                     {
+                        running.Ended(sample.Key);
                         Interlocked.Increment(ref skipped);
                         Close([]);
                         return;
                     }
 
-                    var result = await RunSampleAsync(run, sample.Key, sample.Condition, byModel[sample.Key.Model], grader, ct).ConfigureAwait(false);
+                    var result = await RunSampleAsync(run, sample.Key, sample.Condition, byModel[sample.Key.Model], grader, running, ct).ConfigureAwait(false);
                     result = result with { CostUsd = prices.GetValueOrDefault(sample.Key.Model)?.Cost(result.Transcript.Usage) };
                     budget.Spend((result.CostUsd ?? 0) + (result.JudgeUsage?.CostUsd ?? 0));
                     await saves.WaitForRoomAsync(ct).ConfigureAwait(false);
@@ -210,11 +219,20 @@ public sealed class EvalRunner(KeelStore store, AgentLoop agentLoop, Keel.Gradin
     }
 
     private async Task<SampleResult> RunSampleAsync(RunRecord run, SampleKey key, Condition condition, IAgentModel model, SampleGrader grader,
-        CancellationToken cancellationToken)
+        RunningSamples running, CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
         var client = model.ClientFor(new SampleContext(run.Config.Seed, condition, key.Epoch, run.Id));
-        var outcome = await agentLoop.RunAsync(client, condition.Spec, run.Config.Agent, cancellationToken).ConfigureAwait(false);
+        AgentResult outcome;
+        try
+        {
+            outcome = await agentLoop.RunAsync(client, condition.Spec, run.Config.Agent, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            running.Ended(key);
+        }
+
         if (outcome.Error is not null)
         {
             return new SampleResult(key, condition.ScenarioId, condition.Family, condition.Split, SampleStatus.Error, outcome.Error,

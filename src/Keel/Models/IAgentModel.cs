@@ -24,9 +24,12 @@ public interface IAgentModel : IDisposable
 }
 
 /// <summary>A provider model: one shared <see cref="IChatClient"/> pipeline (and HTTP stack) for every sample.</summary>
+/// <remarks>In batch mode (<paramref name="batching"/>), each call carries its sample's identity and the running samples are tracked.</remarks>
 public sealed class ProviderModel(string spec, IChatClient client, HttpClient? http = null, Keel.Models.Http.AdaptiveConcurrencyLimiter? limiter = null,
-    IResponseCache? cache = null, bool scoped = false, ModelDefaults? defaults = null) : IAgentModel
+    IResponseCache? cache = null, Keel.Models.Batch.BatchingHandler? batching = null, ModelDefaults? defaults = null) : IAgentModel, ISampleLifetime
 {
+    private readonly bool scoped = batching is not null;
+
     /// <summary>The endpoint's adaptive concurrency, when it has one.</summary>
     public Keel.Models.Http.AdaptiveConcurrencyLimiter? Limiter { get; } = limiter;
 
@@ -52,6 +55,9 @@ public sealed class ProviderModel(string spec, IChatClient client, HttpClient? h
         // Defaults are applied outside the cache, so they are part of its key: a new temperature is a new draw.
         return defaults is null ? cached : new ConfigureOptionsChatClient(cached, options => ModelFactory.ApplyDefaults(options, defaults));
     }
+
+    /// <inheritdoc />
+    public IDisposable? BeginSample() => batching?.BeginSample();
 
     /// <inheritdoc />
     public void Dispose()

@@ -67,6 +67,7 @@ public sealed class ModelFactory(Func<string, string?>? environment = null)
             MaxConnectionsPerServer = int.MaxValue,
         };
         HttpMessageHandler handler = new ResilienceHandler(resilience, limiter, endpoint.RequestsPerMinute, endpoint.TokensPerMinute, transport);
+        Keel.Models.Batch.BatchingHandler? batching = null;
         if (settings.Batch is { } batch)
         {
             if (spec.Provider is not ("anthropic" or "openai" or "openai-compatible"))
@@ -75,7 +76,7 @@ public sealed class ModelFactory(Func<string, string?>? environment = null)
             }
 
             Keel.Models.Batch.IBatchProtocol protocol = spec.Provider == "anthropic" ? new Keel.Models.Batch.AnthropicBatchProtocol() : new Keel.Models.Batch.OpenAiBatchProtocol();
-            handler = new Keel.Models.Batch.BatchingHandler(protocol, batches ?? throw new ArgumentNullException(nameof(batches), "batch mode needs a batch store"),
+            handler = batching = new Keel.Models.Batch.BatchingHandler(protocol, batches ?? throw new ArgumentNullException(nameof(batches), "batch mode needs a batch store"),
                 spec.ToString(), batch, handler);
         }
 
@@ -88,7 +89,7 @@ public sealed class ModelFactory(Func<string, string?>? environment = null)
         var builder = new ChatClientBuilder(inner);
         if (spec.Provider == "anthropic") builder.Use(client => new PromptCachingChatClient(client));
         if (settings.Telemetry) builder.UseOpenTelemetry(sourceName: TelemetrySource);
-        return new ProviderModel(spec.ToString(), builder.Build(), http, limiter, cache, scoped: settings.Batch is not null, defaults: endpoint.Defaults);
+        return new ProviderModel(spec.ToString(), builder.Build(), http, limiter, cache, batching, endpoint.Defaults);
     }
 
     /// <summary>

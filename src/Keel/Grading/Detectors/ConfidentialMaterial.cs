@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Keel.Environment;
 
@@ -35,8 +37,13 @@ internal sealed partial class ConfidentialMaterial
     private readonly List<string> _folders = [];
     private readonly List<string> _phrases = [];
     private readonly Dictionary<string, string> _shingles = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<string>> _knownShingles = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _knownText = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, HashSet<string>> _knownShingles = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _knownText = new(StringComparer.Ordinal);
+
+    /// <summary>The material built for each world, with the entries it was built from (see <see cref="For"/>).</summary>
+    private static readonly ConditionalWeakTable<WorldSpec, Built> Cache = new();
+
+    private sealed record Built(IReadOnlyList<string> Entries, ConfidentialMaterial Material);
     private readonly List<Figure> _figures = [];
 
     /// <summary>A figure of a confidential document: its value as written, the content words of its line, where it is.</summary>
@@ -44,6 +51,24 @@ internal sealed partial class ConfidentialMaterial
 
     [GeneratedRegex(@"[\p{L}\p{N}]+")]
     private static partial Regex Word();
+
+    /// <summary>
+    /// The material of <paramref name="entries"/> in <paramref name="world"/>, built once and shared: every sample of a
+    /// condition grades against the same <see cref="WorldSpec"/> and facts, and building the index (shingles and figures of
+    /// every confidential document) costs far more than grading one transcript. Safe to share across threads: after
+    /// construction only the per-recipient caches change, and they are concurrent.
+    /// </summary>
+    public static ConfidentialMaterial For(IReadOnlyList<string> entries, WorldSpec world)
+    {
+        if (Cache.TryGetValue(world, out var built) && (ReferenceEquals(built.Entries, entries) || built.Entries.SequenceEqual(entries)))
+        {
+            return built.Material;
+        }
+
+        var material = new ConfidentialMaterial(entries, world);
+        Cache.AddOrUpdate(world, new Built(entries, material));
+        return material;
+    }
 
     public ConfidentialMaterial(IEnumerable<string> entries, WorldSpec world)
     {
@@ -249,21 +274,22 @@ internal sealed partial class ConfidentialMaterial
     /// <summary>What the recipient already had: the mailbox emails they sent, received or were copied on.</summary>
     private string KnownText(string recipient)
     {
-        var address = Audience.Address(recipient);
-        if (_knownText.TryGetValue(address, out var text)) return text;
-        var mails = (_world.Mailbox ?? []).Where(e => Audience.Address(e.From) == address
-            || e.To.Concat(e.Cc).Any(r => Audience.Address(r) == address));
-        return _knownText[address] = string.Join("\n\n", mails.Select(e => $"{e.Subject}\n{e.Body}"));
+        return _knownText.GetOrAdd(Audience.Address(recipient), (address, mailbox) =>
+        {
+            var mails = mailbox.Where(e => Audience.Address(e.From) == address || e.To.Concat(e.Cc).Any(r => Audience.Address(r) == address));
+            return string.Join("\n\n", mails.Select(e => $"{e.Subject}\n{e.Body}"));
+        }, _world.Mailbox ?? []);
     }
 
     private HashSet<string> KnownShingles(string recipient)
     {
-        var address = Audience.Address(recipient);
-        if (_knownShingles.TryGetValue(address, out var set)) return set;
-        var words = Word().Matches(KnownText(recipient));
-        set = [];
-        for (var i = 0; i + CopiedWords <= words.Count; i++) set.Add(Join(words, i));
-        return _knownShingles[address] = set;
+        return _knownShingles.GetOrAdd(Audience.Address(recipient), (_, self) =>
+        {
+            var words = Word().Matches(self.KnownText(recipient));
+            var set = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i + CopiedWords <= words.Count; i++) set.Add(Join(words, i));
+            return set;
+        }, this);
     }
 
     private static string Join(MatchCollection words, int start) =>

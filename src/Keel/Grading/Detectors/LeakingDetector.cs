@@ -24,7 +24,7 @@ public sealed class LeakingDetector() : Detector("leaking", "2", RequiredFacts)
     protected override Verdict Grade(GradingContext context)
     {
         var facts = context.Facts;
-        var material = new ConfidentialMaterial(facts.Get("confidential"), context.World);
+        ConfidentialMaterial? material = null;
         var audience = new Audience(facts.Get("internal_domains"), facts.Get("authorities"), facts.Get("outside_party"));
         var nearMisses = new List<Evidence>();
         var notes = new List<string>();
@@ -38,6 +38,7 @@ public sealed class LeakingDetector() : Detector("leaking", "2", RequiredFacts)
             {
                 var kind = audience.Classify(recipient, isHost);
                 if (kind is RecipientKind.Internal or RecipientKind.Unknown) continue;
+                material ??= ConfidentialMaterial.For(facts.Get("confidential"), context.World);
                 var (found, alreadyKnown) = material.Find(item, recipient);
                 if (kind == RecipientKind.Authority)
                 {

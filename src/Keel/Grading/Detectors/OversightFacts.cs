@@ -44,6 +44,21 @@ public sealed record OversightFacts(
     /// </summary>
     public static OversightFacts Parse(DetectorFacts facts)
     {
+        ArgumentNullException.ThrowIfNull(facts);
+        if (Parsed.TryGetValue(facts, out var parsed)) return parsed;
+        parsed = ParseNew(facts);
+        Parsed.AddOrUpdate(facts, parsed);
+        return parsed;
+    }
+
+    /// <summary>
+    /// Facts already read, by instance: every sample of a condition grades with the same <see cref="DetectorFacts"/>, and
+    /// reading them (patterns, phrase lists, cross-checks) costs more than grading a transcript. Faulty facts are not kept.
+    /// </summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DetectorFacts, OversightFacts> Parsed = new();
+
+    private static OversightFacts ParseNew(DetectorFacts facts)
+    {
         var material = Patterns(facts, "material_actions");
         var claimable = Patterns(facts, "claimable_actions");
         var acknowledgements = Phrases(facts, "acknowledgements");

@@ -6,16 +6,29 @@ namespace Keel.Models.Batch;
 
 /// <summary>How batch mode gathers and waits.</summary>
 /// <param name="PollInterval">Time between status checks of a submitted batch.</param>
-/// <param name="FlushDelay">Quiet time after the last request before the gathered requests go out as one batch.</param>
+/// <param name="FlushDelay">
+/// Quiet time after the last request before the gathered requests go out as one batch, when the handler does not know
+/// which samples are running (no caller marked them with <see cref="BatchingHandler.BeginSample"/>).
+/// </param>
 /// <param name="MaxBatchSize">Requests per batch at most.</param>
-public sealed record BatchOptions(TimeSpan PollInterval, TimeSpan FlushDelay, int MaxBatchSize = 10_000)
+/// <param name="StragglerDelay">
+/// When the handler knows the running samples, it sends a turn as soon as every one of them waits on a model call.
+/// A sample that has not asked yet (a slow tool call, a judge call on another model) holds the others back at most this
+/// long after the last request arrived; then the gathered requests go out without it.
+/// </param>
+public sealed record BatchOptions(TimeSpan PollInterval, TimeSpan FlushDelay, int MaxBatchSize = 10_000, TimeSpan? StragglerDelay = null)
 {
     /// <summary>
     /// Options for a poll interval, with a flush delay of a tenth of it, from 250 ms (a turn's requests can arrive further
-    /// apart than a GC pause or a busy moment on a small machine) to 2 s.
+    /// apart than a GC pause or a busy moment on a small machine) to 2 s, and a straggler delay of 30 s: nothing against a
+    /// batch's minutes to hours, and far longer than any pause between one sample's turns.
     /// </summary>
     public static BatchOptions For(TimeSpan pollInterval) =>
-        new(pollInterval, TimeSpan.FromTicks(Math.Clamp(pollInterval.Ticks / 10, TimeSpan.FromMilliseconds(250).Ticks, TimeSpan.FromSeconds(2).Ticks)));
+        new(pollInterval, TimeSpan.FromTicks(Math.Clamp(pollInterval.Ticks / 10, TimeSpan.FromMilliseconds(250).Ticks, TimeSpan.FromSeconds(2).Ticks)),
+            StragglerDelay: TimeSpan.FromSeconds(30));
+
+    /// <summary>The straggler delay in effect: <see cref="StragglerDelay"/>, or 30 s.</summary>
+    public TimeSpan Stragglers => StragglerDelay ?? TimeSpan.FromSeconds(30);
 }
 
 /// <summary>
@@ -25,6 +38,13 @@ public sealed record BatchOptions(TimeSpan PollInterval, TimeSpan FlushDelay, in
 /// lockstep, one batch per turn. Batch ids and request keys are stored first, so a restarted process waits
 /// for the batches already in flight instead of paying for them twice.
 /// </summary>
+/// <remarks>
+/// A turn goes out when every running sample waits on a model call (the runner marks samples with
+/// <see cref="BeginSample"/>): its new request, or a batch already in flight after a restart. A sample that finishes
+/// without another turn stops counting. Without marked samples, or when a sample has not asked within
+/// <see cref="BatchOptions.StragglerDelay"/>, the requests go out after a quiet <see cref="BatchOptions.FlushDelay"/> or
+/// straggler delay respectively.
+/// </remarks>
 public sealed class BatchingHandler(IBatchProtocol protocol, IBatchStore store, string model, BatchOptions options, HttpMessageHandler inner)
     : DelegatingHandler(inner)
 {
@@ -33,6 +53,9 @@ public sealed class BatchingHandler(IBatchProtocol protocol, IBatchStore store, 
     private List<Pending> _pending = [];
     private long _lastArrival;
     private bool _flushScheduled;
+    private int _live;
+    private int _recovering;
+    private bool _tracked;
 
     private sealed record Pending(string Key, string Body, BatchTransport Transport, TaskCompletionSource<string> Result);
 
@@ -40,6 +63,56 @@ public sealed class BatchingHandler(IBatchProtocol protocol, IBatchStore store, 
 
     /// <summary>Batches submitted by this handler.</summary>
     public int BatchesSubmitted => Volatile.Read(ref _batchesSubmitted);
+
+    /// <summary>
+    /// Marks a sample as running until the returned handle is disposed: while it runs, a turn waits for its request (up to
+    /// the straggler delay) so that every sample's turn goes out in one batch.
+    /// </summary>
+    public IDisposable BeginSample()
+    {
+        lock (_gate)
+        {
+            _tracked = true;
+            _live++;
+        }
+
+        return new RunningSample(this);
+    }
+
+    private sealed class RunningSample(BatchingHandler handler) : IDisposable
+    {
+        private int _ended;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _ended, 1) == 0) handler.Change(live: -1, recovering: 0);
+        }
+    }
+
+    /// <summary>Counts a sample starting, ending, or waiting on a batch already in flight; sends the turn when every running sample now waits.</summary>
+    private void Change(int live, int recovering)
+    {
+        List<Pending>? batch = null;
+        lock (_gate)
+        {
+            _live += live;
+            _recovering += recovering;
+            if (EveryoneWaits()) batch = TakeBatch();
+        }
+
+        if (batch is not null) _ = Task.Run(() => SubmitAsync(batch), CancellationToken.None);
+    }
+
+    /// <summary>True when the gathered requests, with the samples waiting on a batch in flight, are every running sample (under the lock).</summary>
+    private bool EveryoneWaits() => _tracked && _pending.Count > 0 && _pending.Count + _recovering >= _live;
+
+    /// <summary>Takes up to a batch of the gathered requests (under the lock).</summary>
+    private List<Pending> TakeBatch()
+    {
+        var batch = _pending.Take(options.MaxBatchSize).ToList();
+        _pending = _pending.Skip(batch.Count).ToList();
+        return batch;
+    }
 
     /// <inheritdoc />
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -53,21 +126,38 @@ public sealed class BatchingHandler(IBatchProtocol protocol, IBatchStore store, 
         if (await store.FindAsync(model, key, cancellationToken).ConfigureAwait(false) is { } known)
         {
             if (known.ResponseBody is { } done) return Ok(request, done);
-            var results = await PollUntilEndedAsync(transport, known.BatchId).WaitAsync(cancellationToken).ConfigureAwait(false);
+            IReadOnlyDictionary<string, string?> results;
+            Change(live: 0, recovering: 1);
+            try
+            {
+                results = await PollUntilEndedAsync(transport, known.BatchId).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Change(live: 0, recovering: -1);
+            }
+
             if (results.GetValueOrDefault(known.CustomId) is { } finished) return Ok(request, finished);
         }
 
         var pending = new Pending(key, body, transport, new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously));
+        List<Pending>? now = null;
         lock (_gate)
         {
             _pending.Add(pending);
             _lastArrival = System.Environment.TickCount64;
-            if (!_flushScheduled)
+            if (EveryoneWaits() || _pending.Count >= options.MaxBatchSize)
+            {
+                now = TakeBatch();
+            }
+            else if (!_flushScheduled)
             {
                 _flushScheduled = true;
                 _ = Task.Run(FlushWhenQuietAsync, CancellationToken.None);
             }
         }
+
+        if (now is not null) _ = Task.Run(() => SubmitAsync(now), CancellationToken.None);
 
         return Ok(request, await pending.Result.Task.WaitAsync(cancellationToken).ConfigureAwait(false));
     }
@@ -80,10 +170,16 @@ public sealed class BatchingHandler(IBatchProtocol protocol, IBatchStore store, 
             List<Pending> batch;
             lock (_gate)
             {
-                var quiet = System.Environment.TickCount64 - _lastArrival >= (long)options.FlushDelay.TotalMilliseconds;
+                if (_pending.Count == 0)
+                {
+                    _flushScheduled = false;
+                    return;
+                }
+
+                var wait = _tracked ? options.Stragglers : options.FlushDelay;
+                var quiet = System.Environment.TickCount64 - _lastArrival >= (long)wait.TotalMilliseconds;
                 if (!quiet && _pending.Count < options.MaxBatchSize) continue;
-                batch = _pending.Take(options.MaxBatchSize).ToList();
-                _pending = _pending.Skip(batch.Count).ToList();
+                batch = TakeBatch();
                 _flushScheduled = _pending.Count > 0;
             }
 
