@@ -45,7 +45,7 @@ namespace Keel.Bench
               ratelimit  [--limit 6000] [--window 10] [--samples 3000] [--latency 100] [--concurrency 256]
               micro      [--ops 3000] [--only NAME]   CPU and allocation per piece of a sample, one at a time
               stats      [--samples 100] [--resamples 2000] [--repeat 5]   bootstrap aggregates and comparisons on core's shape
-              viewer     [--samples 100000] [--db PATH] [--repeat 10] [--transcripts 10] [--search WORD]
+              viewer     [--samples 100000] [--db PATH] [--repeat 10] [--transcripts 10] [--search WORD] [--no-warm]
                          times the viewer's pages over HTTP on a generated store (or an existing one: --db PATH;
                          a --db that does not exist yet is generated there and kept, so later runs skip generation)
               serve-fake [--latency MS] [--request-limit N --window S] [--port P]   (used by the others)

@@ -28,24 +28,25 @@ internal static class Endpoints
     }
 
     private static async Task<IResult> RunsAsync(ViewerData data, CancellationToken ct) =>
-        Page<RunsPage>(new { Runs = await data.Store.RunListingsAsync(ct), StorePath = data.Store.Path });
+        Page<RunsPage>(new { Runs = await data.RunListingsAsync(ct), StorePath = data.Store.Path });
 
     private static async Task<IResult> RunAsync(string id, ViewerData data, CancellationToken ct)
     {
-        if (await data.ReportAsync(id, ct) is not { } found) return NoRun(id);
+        if (await data.RunAsync(id, ct) is not { } run) return NoRun(id);
+        var (report, charts) = await run.ReportAsync(ct);
         return Page<RunPage>(new
         {
-            Report = found.Report,
-            Document = ReportLayout.Of([found.Report]),
-            Charts = found.Charts.Value,
-            Facets = await data.Store.FacetsAsync(id, ct),
+            Report = report,
+            Document = ReportLayout.Of([report]),
+            Charts = charts.Select(c => c.Plan).ToList(),
+            Facets = await run.FacetsAsync(ct),
         });
     }
 
     private static async Task<IResult> RunChartAsync(string id, int index, ViewerData data, CancellationToken ct)
     {
-        if (await data.ReportAsync(id, ct) is not { } found) return NoRun(id);
-        var charts = found.Charts.Value;
+        if (await data.RunAsync(id, ct) is not { } run) return NoRun(id);
+        var (_, charts) = await run.ReportAsync(ct);
         return index >= 0 && index < charts.Count
             ? Results.File(charts[index].Png, "image/png")
             : Problem(StatusCodes.Status404NotFound, "Not found", $"run {id} has {charts.Count} chart(s), numbered from 0");
@@ -55,8 +56,7 @@ internal static class Endpoints
     {
         var (query, error) = SampleQueries.Parse(id, request.Query);
         if (query is null) return Problem(StatusCodes.Status400BadRequest, "Bad address", error!);
-        var runs = await data.Store.RunListingsAsync(ct);
-        if (runs.All(r => r.Id != id)) return NoRun(id);
+        if (await data.RunAsync(id, ct) is not { } run) return NoRun(id);
         string? searchProblem = null;
         if (ReplyIndex.MatchExpression(query.Search) is not null && !await data.UpdateIndexAsync(ct))
         {
@@ -64,13 +64,13 @@ internal static class Endpoints
             query = query with { Search = null };
         }
 
-        var run = await data.Store.GetRunAsync(id, ct);
+        var total = await run.CountAsync(query, ct);
         return Page<SamplesPage>(new
         {
             Query = query,
-            Page = await data.Store.SamplesAsync(query, ct),
-            Facets = await data.Store.FacetsAsync(id, ct),
-            Judged = run?.Config.ResolvedJudge is not null,
+            Page = new SamplePage(await data.Store.SamplePageAsync(query, ct), total),
+            Facets = await run.FacetsAsync(ct),
+            Judged = (await run.RunAsync(ct))?.Config.ResolvedJudge is not null,
             SearchProblem = searchProblem,
         });
     }
@@ -88,7 +88,7 @@ internal static class Endpoints
 
     private static async Task<IResult> CompareAsync(HttpRequest request, ViewerData data, CancellationToken ct)
     {
-        var runs = await data.Store.RunListingsAsync(ct);
+        var runs = await data.RunListingsAsync(ct);
         var sides = runs.SelectMany(r => r.Models.Select(m => $"{r.Id}:{m}")).ToList();
         string? Side(string key)
         {
@@ -128,9 +128,10 @@ internal static class Endpoints
     {
         var colon = text.IndexOf(':', StringComparison.Ordinal);
         var (id, model) = colon < 0 ? (text, null) : (text[..colon], text[(colon + 1)..]);
-        var found = await data.ReportAsync(id, ct) ?? throw new ReportInputException($"{which}: there is no run '{id}' in the store");
-        if (model is not null) return (found.Report, model);
-        throw new ReportInputException($"{which} '{text}': run {id} has {found.Report.Run.Models.Count} models; choose one as {id}:MODEL");
+        var run = await data.RunAsync(id, ct) ?? throw new ReportInputException($"{which}: there is no run '{id}' in the store");
+        var (report, _) = await run.ReportAsync(ct);
+        if (model is not null) return (report, model);
+        throw new ReportInputException($"{which} '{text}': run {id} has {report.Run.Models.Count} models; choose one as {id}:MODEL");
     }
 
     private static IResult Css()

@@ -1,16 +1,17 @@
 using System.Collections.Concurrent;
-using Keel.Reports;
 using Keel.Store;
 
 namespace Keel.Viewer;
 
 /// <summary>
-/// What the pages read: the store (read-only), each run's report and charts (cached while the run's samples and verdicts
-/// stay the same, so a run still being written or regraded is recomputed), and the full-text index of replies.
+/// What the pages read: the store (read-only), each run's <see cref="RunState"/> (record, run-list line, filter choices,
+/// counts, report and charts, kept while the run's revision stays the same, so a run still being written or regraded
+/// shows what is stored at each request), and the full-text index of replies.
 /// </summary>
 internal sealed class ViewerData(KeelStore store, string indexPath) : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, ((long, long, long) Fingerprint, Task<RunReport> Report, Lazy<IReadOnlyList<ReportChart>> Charts)> _reports = new();
+    private readonly ConcurrentDictionary<string, RunState> _runs = new();
+    private readonly ConcurrentDictionary<Task, byte> _computing = new();
     private readonly SemaphoreSlim _indexGate = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private Task? _indexing;
@@ -55,21 +56,63 @@ internal sealed class ViewerData(KeelStore store, string indexPath) : IAsyncDisp
         }
     }
 
-    /// <summary>The report of a run (null when there is no such run) and a way to its charts.</summary>
-    public async Task<(RunReport Report, Lazy<IReadOnlyList<ReportChart>> Charts)?> ReportAsync(string runId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The run's state at its current revision (one indexed read of <c>runs.revision</c>); null when there is no such run.
+    /// The revision is read before anything is computed for it, so a state never holds data older than its revision.
+    /// </summary>
+    public async Task<RunState?> RunAsync(string runId, CancellationToken cancellationToken)
     {
-        if (await Store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is null) return null;
-        var fingerprint = await Store.RunFingerprintAsync(runId, cancellationToken).ConfigureAwait(false);
-        var entry = _reports.AddOrUpdate(runId,
-            _ => Create(),
-            (_, old) => old.Fingerprint == fingerprint && !old.Report.IsFaulted ? old : Create());
-        return (await entry.Report.ConfigureAwait(false), entry.Charts);
-
-        ((long, long, long), Task<RunReport>, Lazy<IReadOnlyList<ReportChart>>) Create()
+        var revision = await Store.RunRevisionAsync(runId, cancellationToken).ConfigureAwait(false);
+        if (revision is null)
         {
-            var report = RunReportBuilder.LoadAsync(Store, runId, cancellationToken: CancellationToken.None);
-            return (fingerprint, report, new Lazy<IReadOnlyList<ReportChart>>(() => ReportCharts.Of([report.GetAwaiter().GetResult()])));
+            _runs.TryRemove(runId, out _);
+            return null;
         }
+
+        return State(runId, revision.Value);
+    }
+
+    /// <summary>Every run's line of the run list, newest first (each computed once per revision of its run).</summary>
+    public async Task<IReadOnlyList<RunListing>> RunListingsAsync(CancellationToken cancellationToken)
+    {
+        var listings = new List<RunListing>();
+        foreach (var (runId, revision) in await Store.RunRevisionsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await State(runId, revision).ListingAsync(cancellationToken).ConfigureAwait(false) is { } listing) listings.Add(listing);
+        }
+
+        return listings;
+    }
+
+    /// <summary>Computes, in the background, what the newest run's page shows, so the first visit to it finds it ready.</summary>
+    public void StartWarming() => _warming = Task.Run(async () =>
+    {
+        try
+        {
+            var newest = (await Store.RunRevisionsAsync(_stopping.Token).ConfigureAwait(false)).FirstOrDefault();
+            if (newest.RunId is null) return;
+            var state = State(newest.RunId, newest.Revision);
+            await state.FacetsAsync(_stopping.Token).ConfigureAwait(false);
+            await state.ReportAsync(_stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or Microsoft.Data.Sqlite.SqliteException or Keel.Reports.ReportInputException)
+        {
+            // Warming is a head start only: the page computes (and reports) whatever this could not.
+        }
+    });
+
+    private Task? _warming;
+
+    private RunState State(string runId, long revision) =>
+        _runs.AddOrUpdate(runId,
+            id => new RunState(Store, id, revision, _stopping.Token, Started),
+            (id, old) => old.Revision == revision ? old : new RunState(Store, id, revision, _stopping.Token, Started));
+
+    /// <summary>Keeps a shared computation until it ends, so <see cref="DisposeAsync"/> can wait for it before closing the store.</summary>
+    private void Started(Task computation)
+    {
+        _computing.TryAdd(computation, 0);
+        computation.ContinueWith(t => _computing.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <inheritdoc />
@@ -85,6 +128,19 @@ internal sealed class ViewerData(KeelStore store, string indexPath) : IAsyncDisp
             catch (OperationCanceledException)
             {
                 // Stopped while indexing: the index keeps what it committed.
+            }
+        }
+
+        if (_warming is not null) await _warming.ConfigureAwait(false);
+        foreach (var computation in _computing.Keys)
+        {
+            try
+            {
+                await computation.ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Stopping: whatever it would have shown is no longer asked for.
             }
         }
 

@@ -7,7 +7,9 @@ namespace Keel.Viewer;
 /// <param name="Host">The address to bind: an IP address or <c>localhost</c>; 127.0.0.1 unless asked otherwise.</param>
 /// <param name="Port">The port; 0 picks a free one.</param>
 /// <param name="SearchIndexPath">The full-text index file; null for <see cref="Keel.Store.ReplyIndex.DefaultPath"/>.</param>
-public sealed record ViewerOptions(string StorePath, string Host = ViewerOptions.DefaultHost, int Port = ViewerOptions.DefaultPort, string? SearchIndexPath = null)
+/// <param name="WarmNewestRun">Compute the newest run's report and filter choices in the background at start, so its page is ready when first opened.</param>
+public sealed record ViewerOptions(string StorePath, string Host = ViewerOptions.DefaultHost, int Port = ViewerOptions.DefaultPort, string? SearchIndexPath = null,
+    bool WarmNewestRun = true)
 {
     /// <summary>The default address: loopback only.</summary>
     public const string DefaultHost = "127.0.0.1";

@@ -36,7 +36,8 @@ public sealed class ViewerServer : IAsyncDisposable
     public Uri Address { get; }
 
     /// <summary>
-    /// Opens the store read-only and starts listening. The full-text index is brought up to date in the background.
+    /// Opens the store read-only and starts listening. The full-text index is brought up to date, and (unless
+    /// <see cref="ViewerOptions.WarmNewestRun"/> is off) the newest run's report computed, in the background.
     /// </summary>
     /// <exception cref="FileNotFoundException">There is no store at the path.</exception>
     /// <exception cref="InvalidDataException">The file is not a store this Keel reads.</exception>
@@ -78,6 +79,7 @@ public sealed class ViewerServer : IAsyncDisposable
             var port = new Uri(bound).Port;
             var host = ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any) ? "127.0.0.1" : ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{ip}]" : ip.ToString();
             data.StartIndexing();
+            if (options.WarmNewestRun) data.StartWarming();
             return new ViewerServer(app, data, new Uri($"http://{host}:{port}/"));
         }
         catch

@@ -131,11 +131,8 @@ public sealed class EvalRunner(KeelStore store, AgentLoop agentLoop, Keel.Gradin
         return new RunSummary(rounds.Planned, alreadyDone, ran, errors, skipped > 0);
     }
 
-    /// <summary>The family detector's verdict of a finished sample (as <see cref="KeelStore.DetectorVerdictsAsync"/> reads it back).</summary>
-    private static bool? DetectorVerdict(SampleResult result) => result.Verdicts
-        .Where(v => v.Behaviour == result.Family && !v.GraderId.StartsWith("judge/", StringComparison.Ordinal) && !v.GraderId.StartsWith("combined/", StringComparison.Ordinal))
-        .OrderBy(v => v.GraderId, StringComparer.Ordinal)
-        .FirstOrDefault()?.Harmful;
+    /// <summary>The family detector's verdict of a finished sample (as the store writes it, and <see cref="KeelStore.DetectorVerdictsAsync"/> reads it back).</summary>
+    private static bool? DetectorVerdict(SampleResult result) => FamilyVerdicts.Of(result.Family, result.Verdicts).Detector;
 
     /// <summary>
     /// Store writes handed over but not yet committed: at most <c>limit</c> at once; each runs its completion once

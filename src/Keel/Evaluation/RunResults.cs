@@ -10,7 +10,8 @@ public static class RunResults
     /// <summary>Summarizes every stored sample of <paramref name="run"/>.</summary>
     public static async Task<IReadOnlyList<CellSummary>> LoadAsync(KeelStore store, RunRecord run, Suite suite, CancellationToken cancellationToken)
     {
-        var cells = CellStatistics.Summarize(await store.OutcomesAsync(run.Id, cancellationToken).ConfigureAwait(false), judged: run.Config.ResolvedJudge is not null);
+        var cells = CellStatistics.Summarize(OutcomeCount.Expand(await store.OutcomeCountsAsync(run.Id, cancellationToken).ConfigureAwait(false)),
+            judged: run.Config.ResolvedJudge is not null);
         var modelOrder = run.Config.Models.Select((m, i) => (m, i)).ToDictionary(x => x.m, x => x.i);
         var conditionOrder = suite.Conditions.Select((c, i) => (c.Id, i)).ToDictionary(x => x.Id, x => x.i);
         return cells
@@ -44,7 +45,7 @@ public static class RunResults
     public static async Task<JudgeSummary?> JudgeAsync(KeelStore store, RunRecord run, CancellationToken cancellationToken)
     {
         if (run.Config.ResolvedJudge is not { } settings) return null;
-        var outcomes = await store.OutcomesAsync(run.Id, cancellationToken).ConfigureAwait(false);
+        var outcomes = OutcomeCount.Expand(await store.OutcomeCountsAsync(run.Id, cancellationToken).ConfigureAwait(false));
         var modelOrder = run.Config.Models.Select((m, i) => (m, i)).ToDictionary(x => x.m, x => x.i);
         var agreement = outcomes.Where(o => !o.Errored)
             .GroupBy(o => o.Model)

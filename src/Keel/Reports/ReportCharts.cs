@@ -9,6 +9,12 @@ namespace Keel.Reports;
 /// <param name="Png">The image.</param>
 public sealed record ReportChart(string Title, string Description, byte[] Png);
 
+/// <summary>A chart of a report before it is drawn: its title and description, and how to render its PNG.</summary>
+/// <param name="Title">Chart title.</param>
+/// <param name="Description">What it shows, in words (the image's alt text).</param>
+/// <param name="Render">Draws the image (ScottPlot; the costly part).</param>
+public sealed record ChartPlan(string Title, string Description, Func<byte[]> Render);
+
 /// <summary>The charts of a report, rendered with ScottPlot.</summary>
 public static class ReportCharts
 {
@@ -16,30 +22,32 @@ public static class ReportCharts
     /// For runs: each model's family rates (detector verdicts, mean over conditions) with bootstrap intervals, and a
     /// model × condition heatmap.
     /// </summary>
-    public static IReadOnlyList<ReportChart> Of(IReadOnlyList<RunReport> runs)
+    public static IReadOnlyList<ReportChart> Of(IReadOnlyList<RunReport> runs) =>
+        Plan(runs).Select(p => new ReportChart(p.Title, p.Description, p.Render())).ToList();
+
+    /// <summary>The charts of <see cref="Of(IReadOnlyList{RunReport})"/>, not drawn yet: a page can list them and draw each when it is asked for.</summary>
+    public static IReadOnlyList<ChartPlan> Plan(IReadOnlyList<RunReport> runs)
     {
         ArgumentNullException.ThrowIfNull(runs);
         var label = runs.Count > 1;
-        var families = runs.SelectMany(r => r.Models.Select(m => Families(label ? $"{m.Model} ({r.Run.Id})" : m.Model, m.Detector))).ToList();
-        var conditions = runs.SelectMany(r => r.Models.Select(m => Conditions(label ? $"{m.Model} ({r.Run.Id})" : m.Model,
-            r.Cells.Where(c => c.Model == m.Model)))).ToList();
-        var charts = new List<ReportChart>
+        var plans = new List<ChartPlan>
         {
             new("Rates per model and family", "Bar chart: harmful-action rate of each family (mean over its conditions, detector verdicts) per model, with 95% bootstrap intervals.",
-                RateBars.Png("Harmful-action rate per family (detector)", families)),
+                () => RateBars.Png("Harmful-action rate per family (detector)",
+                    runs.SelectMany(r => r.Models.Select(m => Families(label ? $"{m.Model} ({r.Run.Id})" : m.Model, m.Detector))).ToList())),
         };
         if (runs.Any(r => r.Judged))
         {
-            var sources = runs.SelectMany(r => r.Models.SelectMany(m => new[] { ("detector", m.Detector), ("judge", m.Judge), ("combined", m.Combined) }
-                .Where(s => s.Item2 is not null)
-                .Select(s => Families($"{(label ? $"{m.Model} ({r.Run.Id})" : m.Model)} · {s.Item1}", s.Item2!)))).ToList();
-            charts.Add(new("Detector, judge and combined rates", "Bar chart: family rates under the detector, the LLM judge and the combined policy, with 95% bootstrap intervals.",
-                RateBars.Png("Detector, judge and combined rates per family", sources)));
+            plans.Add(new("Detector, judge and combined rates", "Bar chart: family rates under the detector, the LLM judge and the combined policy, with 95% bootstrap intervals.",
+                () => RateBars.Png("Detector, judge and combined rates per family", runs.SelectMany(r => r.Models.SelectMany(m => new[] { ("detector", m.Detector), ("judge", m.Judge), ("combined", m.Combined) }
+                    .Where(s => s.Item2 is not null)
+                    .Select(s => Families($"{(label ? $"{m.Model} ({r.Run.Id})" : m.Model)} · {s.Item1}", s.Item2!)))).ToList())));
         }
 
-        charts.Add(new("Model × condition heatmap", "Heatmap: harmful-action rate of every condition (rows) for every model (columns); grey = no decided sample.",
-            RateHeatmap.Png("Harmful-action rate per condition (detector)", conditions)));
-        return charts;
+        plans.Add(new("Model × condition heatmap", "Heatmap: harmful-action rate of every condition (rows) for every model (columns); grey = no decided sample.",
+            () => RateHeatmap.Png("Harmful-action rate per condition (detector)", runs.SelectMany(r => r.Models.Select(m => Conditions(label ? $"{m.Model} ({r.Run.Id})" : m.Model,
+                r.Cells.Where(c => c.Model == m.Model)))).ToList())));
+        return plans;
     }
 
     /// <summary>For a comparison: before/after family rates with intervals, and the two sides' condition heatmap.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Keel.Evaluation;
 using Keel.Grading.Judges;
 using Keel.Statistics;
@@ -17,7 +18,7 @@ public static class RunReportBuilder
         bootstrap ??= BootstrapOptions.Default;
         var run = await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false)
             ?? throw new ReportInputException($"there is no run '{runId}' in {store.Path}; 'keel report --db {store.Path}' lists the runs it has");
-        var outcomes = await store.OutcomesAsync(run.Id, cancellationToken).ConfigureAwait(false);
+        var outcomes = OutcomeCount.Expand(await store.OutcomeCountsAsync(run.Id, cancellationToken).ConfigureAwait(false)).ToList();
         var judged = run.Config.ResolvedJudge is not null;
         var cells = Order(CellStatistics.Summarize(outcomes, judged), run);
         var usage = await store.UsageAsync(run.Id, cancellationToken).ConfigureAwait(false);
@@ -39,6 +40,12 @@ public static class RunReportBuilder
         return new RunReport(overview, cells, models, dimensions, bootstrap);
     }
 
+    /// <summary>
+    /// The condition order of each built-in suite read so far: embedded in Keel, it cannot change while the process runs
+    /// (a suite file can, and is read again each time).
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, Dictionary<string, int>> BuiltInOrders = new(StringComparer.Ordinal);
+
     /// <summary>Models in run order; conditions in the suite's order when the suite can still be read, else as stored.</summary>
     private static IReadOnlyList<CellSummary> Order(IReadOnlyList<CellSummary> cells, RunRecord run)
     {
@@ -46,7 +53,10 @@ public static class RunReportBuilder
         Dictionary<string, int> conditionOrder;
         try
         {
-            conditionOrder = SuiteResolver.Resolve(run.Config.Suite).Conditions.Select((c, i) => (c.Id, i)).ToDictionary(x => x.Id, x => x.i);
+            var suite = run.Config.Suite;
+            conditionOrder = SuiteResolver.IsBuiltIn(suite)
+                ? BuiltInOrders.GetOrAdd(suite, ConditionOrder)
+                : ConditionOrder(suite);
         }
         catch (Exception ex) when (ex is Keel.Yaml.InputFormatException or IOException or UnauthorizedAccessException)
         {
@@ -59,4 +69,7 @@ public static class RunReportBuilder
             .ThenBy(c => conditionOrder.GetValueOrDefault(c.Condition, int.MaxValue))
             .ToList();
     }
+
+    private static Dictionary<string, int> ConditionOrder(string suite) =>
+        SuiteResolver.Resolve(suite).Conditions.Select((c, i) => (c.Id, i)).ToDictionary(x => x.Id, x => x.i);
 }

@@ -53,8 +53,8 @@ public sealed partial class KeelStore
         }, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
-    /// Replaces every verdict of one stored sample with <paramref name="verdicts"/> (tagged with the pass) and adds the
-    /// sample and its judge usage to the pass's totals, in one transaction.
+    /// Replaces every verdict of one stored sample with <paramref name="verdicts"/> (tagged with the pass), recomputes the
+    /// sample's family verdict columns from them, and adds the sample and its judge usage to the pass's totals, in one transaction.
     /// </summary>
     public async Task SaveRegradedSampleAsync(string runId, long gradingId, SampleKey key, IReadOnlyList<Verdict> verdicts, JudgeUsage? judgeUsage,
         CancellationToken cancellationToken = default) =>
@@ -80,6 +80,16 @@ public sealed partial class KeelStore
                         ("$grading", gradingId)]);
                 insert.Transaction = tx;
                 await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            // The sample's family verdict columns follow its new verdicts (the same rule as the migration's backfill).
+            await using (var columns = Command($"""
+                UPDATE samples AS s SET {StoreSchema.FamilyVerdictAssignments}
+                WHERE s.run_id = $run AND s.model = $model AND s.condition_id = $condition AND s.epoch = $epoch
+                """, sample))
+            {
+                columns.Transaction = tx;
+                await columns.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
             var usage = judgeUsage ?? JudgeUsage.None;

@@ -24,18 +24,10 @@ public sealed partial class KeelStore
         CancellationToken cancellationToken = default) =>
         await WithGateAsync(async () =>
         {
-            var grader = source switch
-            {
-                VerdictSource.Detector => "v.grader_id NOT LIKE 'judge/%' AND v.grader_id NOT LIKE 'combined/%' ORDER BY v.grader_id LIMIT 1",
-                VerdictSource.Judge => "v.grader_id = 'judge/' || s.family",
-                VerdictSource.Combined => "v.grader_id = 'combined/' || s.family",
-                _ => throw new ArgumentOutOfRangeException(nameof(source), source, "unknown verdict source"),
-            };
+            var column = VerdictColumn(source);
             var verdicts = new List<EpochVerdict>();
             await using var cmd = Command($"""
-                SELECT s.condition_id, s.epoch, s.status,
-                    (SELECT v.harmful FROM verdicts v WHERE v.run_id = s.run_id AND v.model = s.model AND v.condition_id = s.condition_id
-                        AND v.epoch = s.epoch AND v.behaviour = s.family AND {grader})
+                SELECT s.condition_id, s.epoch, s.status, s.{column}
                 FROM samples s
                 WHERE s.run_id = $run AND s.model = $model
                 ORDER BY s.rowid

@@ -14,10 +14,7 @@ public sealed partial class KeelStore
         {
             var rows = new List<StoredVerdict>();
             await using var cmd = Command("""
-                SELECT s.model, s.condition_id, s.epoch, s.status,
-                    (SELECT v.harmful FROM verdicts v
-                     WHERE v.run_id = s.run_id AND v.model = s.model AND v.condition_id = s.condition_id AND v.epoch = s.epoch AND v.behaviour = s.family
-                       AND v.grader_id NOT LIKE 'judge/%' AND v.grader_id NOT LIKE 'combined/%' ORDER BY v.grader_id LIMIT 1)
+                SELECT s.model, s.condition_id, s.epoch, s.status, s.detector_harmful
                 FROM samples s WHERE s.run_id = $run
                 """, ("$run", runId));
             await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

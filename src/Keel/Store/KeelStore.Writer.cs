@@ -80,7 +80,8 @@ public sealed partial class KeelStore
 
             _key = [runId, result.Key.Model, result.Key.ConditionId, result.Key.Epoch];
             var judge = result.JudgeUsage;
-            // One array of the insert's 26 values in column order (a collection expression with spreads built a List first).
+            var (detector, judged, combined) = FamilyVerdicts.Of(result.Family, result.Verdicts);
+            // One array of the insert's 29 values in column order (a collection expression with spreads built a List first).
             _sample =
             [
                 runId, result.Key.Model, result.Key.ConditionId, _key[3], result.ScenarioId, result.Family, result.Split,
@@ -90,6 +91,7 @@ public sealed partial class KeelStore
                 result.StartedAt.ToString("O"), result.FinishedAt.ToString("O"),
                 judge?.Calls, judge?.CacheHits, judge?.Tokens.InputTokens, judge?.Tokens.OutputTokens, judge?.Tokens.CacheReadTokens,
                 judge?.Tokens.CacheWriteTokens, judge?.CostUsd is { } jc ? (double)jc : null,
+                Bit(detector), Bit(judged), Bit(combined),
             ];
             _transcriptJson = TranscriptJson.Serialize(t);
             _verdicts = result.Verdicts.Select(v => (object?[])
@@ -98,6 +100,8 @@ public sealed partial class KeelStore
                 JsonSerializer.Serialize(v.Evidence, TranscriptJson.Options), v.Score, v.Confidence,
             ]).ToArray();
         }
+
+        private static object? Bit(bool? harmful) => harmful is { } h ? (h ? 1 : 0) : null;
 
         public override void Write(Statements statements)
         {
@@ -120,13 +124,16 @@ public sealed partial class KeelStore
         public Prepared InsertSample { get; } = new(connection, """
             INSERT OR REPLACE INTO samples(run_id, model, condition_id, epoch, scenario_id, family, split, status, error, stop_reason,
                 input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, model_calls, cache_hits, cost_usd, started_at, finished_at,
-                judge_calls, judge_cache_hits, judge_input_tokens, judge_output_tokens, judge_cache_read_tokens, judge_cache_write_tokens, judge_cost_usd)
+                judge_calls, judge_cache_hits, judge_input_tokens, judge_output_tokens, judge_cache_read_tokens, judge_cache_write_tokens, judge_cost_usd,
+                detector_harmful, judge_harmful, combined_harmful)
             VALUES ($run, $model, $condition, $epoch, $scenario, $family, $split, $status, $error, $stop, $in, $out,
                 $cacheRead, $cacheWrite, $calls, $hits, $cost, $started, $finished,
-                $judgeCalls, $judgeHits, $judgeIn, $judgeOut, $judgeCacheRead, $judgeCacheWrite, $judgeCost)
+                $judgeCalls, $judgeHits, $judgeIn, $judgeOut, $judgeCacheRead, $judgeCacheWrite, $judgeCost,
+                $detectorHarmful, $judgeHarmful, $combinedHarmful)
             """, "$run", "$model", "$condition", "$epoch", "$scenario", "$family", "$split", "$status", "$error", "$stop", "$in", "$out",
             "$cacheRead", "$cacheWrite", "$calls", "$hits", "$cost", "$started", "$finished",
-            "$judgeCalls", "$judgeHits", "$judgeIn", "$judgeOut", "$judgeCacheRead", "$judgeCacheWrite", "$judgeCost");
+            "$judgeCalls", "$judgeHits", "$judgeIn", "$judgeOut", "$judgeCacheRead", "$judgeCacheWrite", "$judgeCost",
+            "$detectorHarmful", "$judgeHarmful", "$combinedHarmful");
 
         public Prepared InsertTranscript { get; } = new(connection,
             "INSERT OR REPLACE INTO transcripts(run_id, model, condition_id, epoch, json) VALUES ($run, $model, $condition, $epoch, $json)",

@@ -54,6 +54,7 @@ public sealed partial class KeelStore : IAsyncDisposable, IDisposable, Keel.Mode
             await store.MigrateAsync((int)version, cancellationToken).ConfigureAwait(false);
         }
 
+        await store.ExecuteAsync(StoreSchema.Objects, cancellationToken).ConfigureAwait(false);
         return store;
     }
 
@@ -97,14 +98,36 @@ public sealed partial class KeelStore : IAsyncDisposable, IDisposable, Keel.Mode
     /// <summary>True when the store was opened with <see cref="OpenReadOnlyAsync"/>.</summary>
     public bool ReadOnly { get; private init; }
 
-    /// <summary>Brings a store written by an older Keel up to <see cref="StoreSchema.Version"/>, one version per transaction.</summary>
+    /// <summary>
+    /// Brings a store written by an older Keel up to <see cref="StoreSchema.Version"/>, one version per transaction: a
+    /// step's columns (those the table lacks), its SQL (backfills, tables, indexes) and the new version commit together.
+    /// </summary>
     private async Task MigrateAsync(int from, CancellationToken cancellationToken)
     {
         for (var version = from; version < StoreSchema.Version; version++)
         {
+            var migration = StoreSchema.Migrations[version];
             await using var tx = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using (var migrate = Command(StoreSchema.Migrations[version]))
+            await using (var current = Command("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'"))
             {
+                // Another process may have migrated this step while this one waited for the write lock.
+                current.Transaction = tx;
+                if (Convert.ToInt64(await current.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) != version) continue;
+            }
+
+            foreach (var column in migration.Columns)
+            {
+                await using var has = Command("SELECT COUNT(*) FROM pragma_table_info($table) WHERE name = $column", ("$table", column.Table), ("$column", column.Name));
+                has.Transaction = tx;
+                if (Convert.ToInt64(await has.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0) continue;
+                await using var add = Command($"ALTER TABLE {column.Table} ADD COLUMN {column.Name} {column.Definition}");
+                add.Transaction = tx;
+                await add.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (migration.Sql.Length > 0)
+            {
+                await using var migrate = Command(migration.Sql);
                 migrate.Transaction = tx;
                 await migrate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -180,18 +203,15 @@ public sealed partial class KeelStore : IAsyncDisposable, IDisposable, Keel.Mode
     /// <summary>
     /// Every stored sample of a run with its family verdicts: the detector's (the family verdict of any grader other
     /// than the judge and the combined policy), the LLM judge's (<c>judge/FAMILY</c>) and the combined one
-    /// (<c>combined/FAMILY</c>). A missing verdict counts as undecided.
+    /// (<c>combined/FAMILY</c>). A missing verdict counts as undecided. Read from the sample's family verdict columns,
+    /// which every writer keeps equal to its verdicts.
     /// </summary>
     public async Task<IReadOnlyList<SampleOutcome>> OutcomesAsync(string runId, CancellationToken cancellationToken = default) =>
         await WithGateAsync(async () =>
         {
-            const string Of = "FROM verdicts v WHERE v.run_id = s.run_id AND v.model = s.model AND v.condition_id = s.condition_id AND v.epoch = s.epoch AND v.behaviour = s.family";
             var outcomes = new List<SampleOutcome>();
-            await using var cmd = Command($"""
-                SELECT s.model, s.family, s.scenario_id, s.condition_id, s.status,
-                    (SELECT v.harmful {Of} AND v.grader_id NOT LIKE 'judge/%' AND v.grader_id NOT LIKE 'combined/%' ORDER BY v.grader_id LIMIT 1),
-                    (SELECT v.harmful {Of} AND v.grader_id = 'judge/' || s.family),
-                    (SELECT v.harmful {Of} AND v.grader_id = 'combined/' || s.family)
+            await using var cmd = Command("""
+                SELECT s.model, s.family, s.scenario_id, s.condition_id, s.status, s.detector_harmful, s.judge_harmful, s.combined_harmful
                 FROM samples s
                 WHERE s.run_id = $run
                 ORDER BY s.rowid
@@ -204,6 +224,32 @@ public sealed partial class KeelStore : IAsyncDisposable, IDisposable, Keel.Mode
             }
 
             return (IReadOnlyList<SampleOutcome>)outcomes;
+        }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// A run's samples counted by what the results group them by: model, family, scenario, condition, errored or not, and
+    /// the three family verdicts (as <see cref="OutcomesAsync"/> gives them one by one). Groups come in the order of their
+    /// first stored sample, so cells and families first appear in the same order as in <see cref="OutcomesAsync"/>. One
+    /// pass over the <c>samples_list</c> index: a report of 100,000 samples reads a few thousand groups, not 100,000 rows.
+    /// </summary>
+    public async Task<IReadOnlyList<OutcomeCount>> OutcomeCountsAsync(string runId, CancellationToken cancellationToken = default) =>
+        await WithGateAsync(async () =>
+        {
+            var counts = new List<OutcomeCount>();
+            await using var cmd = Command("""
+                SELECT model, family, scenario_id, condition_id, status, detector_harmful, judge_harmful, combined_harmful, COUNT(*), MIN(rowid) AS first_rowid
+                FROM samples WHERE run_id = $run
+                GROUP BY family, split, condition_id, scenario_id, model, status, detector_harmful, judge_harmful, combined_harmful
+                ORDER BY first_rowid
+                """, ("$run", runId));
+            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                counts.Add(new OutcomeCount(new SampleOutcome(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                    reader.GetString(4) == "error", Flag(reader, 5), Flag(reader, 6), Flag(reader, 7)), reader.GetInt32(8)));
+            }
+
+            return (IReadOnlyList<OutcomeCount>)counts;
         }, cancellationToken).ConfigureAwait(false);
 
     /// <summary>The extra judge dimensions' verdicts (<c>judge/dimension/ID</c>) of a run's finished samples, in sample order.</summary>
@@ -250,10 +296,14 @@ public sealed partial class KeelStore : IAsyncDisposable, IDisposable, Keel.Mode
         await WithGateAsync(async () =>
         {
             var rows = new List<ModelUsage>();
+            // Summed per cell first, in the list index's order (no sort of every sample), then per model.
             await using var cmd = Command("""
-                SELECT model, COUNT(*), SUM(input_tokens), SUM(output_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens),
-                       SUM(model_calls), SUM(cache_hits), SUM(cost_usd), COUNT(cost_usd)
-                FROM samples WHERE run_id = $run GROUP BY model ORDER BY MIN(rowid)
+                SELECT model, SUM(n), SUM(input), SUM(output), SUM(cache_read), SUM(cache_write), SUM(calls), SUM(hits), SUM(cost), SUM(priced)
+                FROM (SELECT model, COUNT(*) AS n, SUM(input_tokens) AS input, SUM(output_tokens) AS output, SUM(cache_read_tokens) AS cache_read,
+                             SUM(cache_write_tokens) AS cache_write, SUM(model_calls) AS calls, SUM(cache_hits) AS hits, SUM(cost_usd) AS cost,
+                             COUNT(cost_usd) AS priced, MIN(rowid) AS first_rowid
+                      FROM samples WHERE run_id = $run GROUP BY family, split, condition_id, scenario_id, model)
+                GROUP BY model ORDER BY MIN(first_rowid)
                 """, ("$run", runId));
             await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -7,17 +7,25 @@ namespace Keel.Store;
 /// A full-text index (SQLite FTS5) of what agents wrote (assistant replies and tool-call arguments), kept in its own
 /// file beside the store so searching never writes to the store. Built on first use and extended by the transcripts'
 /// rowids: an update indexes only the transcripts stored since the last one. The index holds no text of its own
-/// (contentless), only what finds the transcript's rowid.
+/// (contentless); each document's rowid is the rowid of its sample in <c>samples</c>, so a match is a sample without a
+/// join through <c>transcripts</c>.
 /// </summary>
 public static class ReplyIndex
 {
+    /// <summary>
+    /// The index file's format (its <c>user_version</c>): 2 = documents keyed by the samples' rowids. A file of another
+    /// format (1 or 0: keyed by the transcripts' rowids) is emptied and rebuilt.
+    /// </summary>
+    private const int Format = 2;
+
     /// <summary>The index file used for a store when none is named: the store's path with <c>.search</c> appended.</summary>
     public static string DefaultPath(string storePath) => Path.GetFullPath(storePath) + ".search";
 
     /// <summary>
     /// Creates or extends the index at <paramref name="indexPath"/> from the store at <paramref name="storePath"/> (read
     /// only) and returns how many transcripts it indexed now. A store whose transcripts end before the index's last
-    /// rowid (a different or rebuilt store) is indexed again from the start.
+    /// rowid (a different or rebuilt store), or an index of an older format, is emptied (FTS5's <c>delete-all</c>: a
+    /// contentless table refuses DELETE) and indexed again from the start.
     /// </summary>
     public static async Task<int> UpdateAsync(string storePath, string indexPath, CancellationToken cancellationToken = default)
     {
@@ -37,9 +45,9 @@ public static class ReplyIndex
 
         var last = await ScalarAsync(index, "SELECT last_rowid FROM indexed", cancellationToken).ConfigureAwait(false);
         var max = await ScalarAsync(store, "SELECT COALESCE(MAX(rowid), 0) FROM transcripts", cancellationToken).ConfigureAwait(false);
-        if (max < last)
+        if (max < last || await ScalarAsync(index, "PRAGMA user_version", cancellationToken).ConfigureAwait(false) != Format)
         {
-            await ExecuteAsync(index, "DELETE FROM replies; UPDATE indexed SET last_rowid = 0;", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(index, $"INSERT INTO replies(replies) VALUES ('delete-all'); UPDATE indexed SET last_rowid = 0; PRAGMA user_version = {Format};", cancellationToken).ConfigureAwait(false);
             last = 0;
         }
 
@@ -51,6 +59,7 @@ public static class ReplyIndex
         {
             read.CommandText = """
                 SELECT t.rowid,
+                    (SELECT s.rowid FROM samples s WHERE s.run_id = t.run_id AND s.model = t.model AND s.condition_id = t.condition_id AND s.epoch = t.epoch),
                     (SELECT group_concat(COALESCE(json_extract(m.value, '$.text'), '') || ' ' || COALESCE(json_extract(m.value, '$.tool_calls'), ''), char(10))
                      FROM json_each(t.json, '$.messages') m WHERE json_extract(m.value, '$.role') = 'assistant')
                 FROM transcripts t WHERE t.rowid > $last ORDER BY t.rowid
@@ -63,10 +72,11 @@ public static class ReplyIndex
             await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                id.Value = reader.GetInt64(0);
-                text.Value = reader.IsDBNull(1) ? "" : reader.GetString(1);
-                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 last = reader.GetInt64(0);
+                if (reader.IsDBNull(1)) continue; // no sample row (not written by Keel): nothing a search could list
+                id.Value = reader.GetInt64(1);
+                text.Value = reader.IsDBNull(2) ? "" : reader.GetString(2);
+                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 added++;
             }
         }

@@ -157,3 +157,19 @@ public sealed record RunFacets(IReadOnlyList<string> Models, IReadOnlyList<strin
 /// <param name="Transcript">The transcript; null when none is stored.</param>
 /// <param name="Verdicts">Every grader's verdict, by grader id.</param>
 public sealed record StoredSample(SampleRow Row, string? Error, Transcript? Transcript, IReadOnlyList<Verdict> Verdicts);
+
+/// <summary>Samples of a run that share one outcome (model, cell and verdicts).</summary>
+/// <param name="Outcome">The outcome they share.</param>
+/// <param name="Samples">How many samples have it (at least 1).</param>
+public sealed record OutcomeCount(SampleOutcome Outcome, int Samples)
+{
+    /// <summary>Each outcome repeated once per sample: the same multiset as <see cref="KeelStore.OutcomesAsync"/>, for statistics that take samples one by one.</summary>
+    public static IEnumerable<SampleOutcome> Expand(IEnumerable<OutcomeCount> counts)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        foreach (var count in counts)
+        {
+            for (var i = 0; i < count.Samples; i++) yield return count.Outcome;
+        }
+    }
+}

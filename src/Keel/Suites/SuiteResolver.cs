@@ -22,15 +22,25 @@ public static class SuiteResolver
     public static Suite Resolve(string reference, SuiteLoader? loader = null)
     {
         loader ??= SuiteLoader.Default;
-        var looksLikePath = reference.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase)
-            || reference.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
-            || reference.Contains('/') || reference.Contains('\\');
-        if (File.Exists(reference) || looksLikePath) return loader.LoadFile(reference);
+        if (!IsBuiltIn(reference)) return loader.LoadFile(reference);
 
         var text = BuiltIn(reference + ".yaml") ?? throw new InputFormatException(new SourceLocation(reference, 1, 1),
             $"no suite file or built-in suite named '{reference}'; built-in suites: {string.Join(", ", BuiltInNames)}");
         return loader.Load(text, $"suites/{reference}.yaml", $"builtin:{reference}",
             (path, _) => BuiltIn(path) is { } included ? new IncludedFile($"suites/{path}", included) : null);
+    }
+
+    /// <summary>
+    /// True when <see cref="Resolve"/> reads <paramref name="reference"/> as a built-in suite name (it is not a file, and
+    /// does not look like a path); the name may still be unknown.
+    /// </summary>
+    public static bool IsBuiltIn(string reference)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var looksLikePath = reference.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase)
+            || reference.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
+            || reference.Contains('/') || reference.Contains('\\');
+        return !File.Exists(reference) && !looksLikePath;
     }
 
     /// <summary>The text of an embedded file under suites/, by its path there; null when there is none.</summary>

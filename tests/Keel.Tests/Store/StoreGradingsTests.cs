@@ -47,7 +47,7 @@ public class StoreGradingsTests
         await check.OpenAsync(Ct);
         await using var q = check.CreateCommand();
         q.CommandText = "SELECT value FROM meta WHERE key = 'schema_version'";
-        Assert.Equal("3", await q.ExecuteScalarAsync(Ct));
+        Assert.Equal("4", await q.ExecuteScalarAsync(Ct)); // on to the current schema
         q.CommandText = "SELECT COUNT(*) FROM verdicts WHERE grader_id = 'detector/blackmail' AND grading_id IS NULL";
         Assert.Equal(1L, await q.ExecuteScalarAsync(Ct));
         q.CommandText = "SELECT COUNT(*) FROM pragma_table_info('gradings')";

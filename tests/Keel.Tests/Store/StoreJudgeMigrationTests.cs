@@ -54,10 +54,10 @@ public class StoreJudgeMigrationTests
         await check.OpenAsync(Ct);
         await using var q = check.CreateCommand();
         q.CommandText = "SELECT value FROM meta WHERE key = 'schema_version'";
-        Assert.Equal("3", await q.ExecuteScalarAsync(Ct)); // migrated through schema 2 to the current one
+        Assert.Equal("4", await q.ExecuteScalarAsync(Ct)); // migrated through schemas 2 and 3 to the current one
         q.CommandText = "SELECT COUNT(*) FROM pragma_table_info('verdicts') WHERE name IN ('score', 'confidence')";
         Assert.Equal(2L, await q.ExecuteScalarAsync(Ct));
-        q.CommandText = "SELECT COUNT(*) FROM pragma_table_info('samples') WHERE name LIKE 'judge_%'";
+        q.CommandText = "SELECT COUNT(*) FROM pragma_table_info('samples') WHERE name GLOB 'judge_*' AND name <> 'judge_harmful'";
         Assert.Equal(7L, await q.ExecuteScalarAsync(Ct));
     }
 
