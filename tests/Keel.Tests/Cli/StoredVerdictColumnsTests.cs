@@ -35,7 +35,7 @@ public class StoredVerdictColumnsTests
                 base_url: {judge.BaseUrl}
               - spec: openai-compatible/agent
                 base_url: {agent.BaseUrl}
-                retries: 1
+                retries: 0
             """, Ct);
         var db = temp.File("k.db");
 

@@ -71,6 +71,18 @@ public class ResilienceHandlerTests
     }
 
     [Fact]
+    public async Task With_no_retries_configured_a_server_error_is_returned_after_one_attempt()
+    {
+        var inner = new Scripted(Status(HttpStatusCode.InternalServerError), Status(HttpStatusCode.OK));
+        var (client, _) = Client(inner, Fast with { MaxRetries = 0 });
+
+        using var response = await Post(client);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal(1, inner.Calls);
+    }
+
+    [Fact]
     public async Task Retry_after_is_honoured()
     {
         var inner = new Scripted(Status(HttpStatusCode.TooManyRequests, TimeSpan.FromMilliseconds(150)), Status(HttpStatusCode.OK));

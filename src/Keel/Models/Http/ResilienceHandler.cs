@@ -27,8 +27,11 @@ public sealed class ResilienceHandler : DelegatingHandler
         Limiter = limiter;
         _requests = requestsPerMinute is { } rpm ? PerSecondBucket(rpm) : null;
         _tokens = tokensPerMinute is { } tpm ? PerSecondBucket(tpm) : null;
-        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+        // Polly's retry needs at least one attempt: with no retries configured (retries: 0) the strategy is left out.
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
+        if (options.MaxRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
                 {
@@ -37,7 +40,7 @@ public sealed class ResilienceHandler : DelegatingHandler
                     { Result: { } r } => TransientFailures.IsRetryable(r.StatusCode),
                     _ => false,
                 }),
-                MaxRetryAttempts = Math.Max(0, options.MaxRetries),
+                MaxRetryAttempts = options.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = options.FirstDelay,
@@ -53,7 +56,10 @@ public sealed class ResilienceHandler : DelegatingHandler
                     args.Outcome.Result?.Dispose();
                     return default;
                 },
-            })
+            });
+        }
+
+        _pipeline = builder
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
