@@ -150,6 +150,7 @@ public sealed class ModelFactory(Func<string, string?>? environment = null)
             Transport = new HttpClientPipelineTransport(http),
             RetryPolicy = new ClientRetryPolicy(0),
             NetworkTimeout = batch ? SdkTimeout : Timeout.InfiniteTimeSpan,
+            ClientLoggingOptions = new ClientLoggingOptions { EnableLogging = false, EnableMessageLogging = false, EnableMessageContentLogging = false },
         };
         if (baseUrl is { Length: > 0 }) options.Endpoint = new Uri(baseUrl);
         return new OpenAiToolsChatClient(new OpenAIClient(new ApiKeyCredential(key), options).GetChatClient(model).AsIChatClient());

@@ -57,6 +57,9 @@ public sealed partial class KeelStore
 
         /// <summary>Runs the item's statements inside the open transaction.</summary>
         public abstract void Write(Statements statements);
+
+        /// <summary>The run whose samples the item changes (its revision is bumped once per transaction), or null.</summary>
+        public virtual string? RunId => null;
     }
 
     /// <summary>A finished sample, its values taken (and its transcript serialized) on the caller's thread.</summary>
@@ -102,6 +105,8 @@ public sealed partial class KeelStore
         }
 
         private static object? Bit(bool? harmful) => harmful is { } h ? (h ? 1 : 0) : null;
+
+        public override string? RunId => (string?)_key[0];
 
         public override void Write(Statements statements)
         {
@@ -152,6 +157,12 @@ public sealed partial class KeelStore
             "INSERT OR REPLACE INTO response_cache(key, model, response_json, created_at) VALUES ($key, $model, $json, $at)",
             "$key", "$model", "$json", "$at");
 
+        /// <summary>
+        /// Bumps a run's revision once for a whole transaction of its samples (a per-row trigger on inserts cost about
+        /// 0.06 ms of CPU per model call at 256 samples in flight; see StoreSchema.Objects).
+        /// </summary>
+        public Prepared BumpRevision { get; } = new(connection, "UPDATE runs SET revision = revision + 1 WHERE id = $run", "$run");
+
         public void Enlist(SqliteTransaction? transaction)
         {
             InsertSample.Transaction = transaction;
@@ -159,6 +170,7 @@ public sealed partial class KeelStore
             DeleteVerdicts.Transaction = transaction;
             InsertVerdict.Transaction = transaction;
             SetCache.Transaction = transaction;
+            BumpRevision.Transaction = transaction;
         }
 
         public void Dispose()
@@ -168,6 +180,7 @@ public sealed partial class KeelStore
             DeleteVerdicts.Dispose();
             InsertVerdict.Dispose();
             SetCache.Dispose();
+            BumpRevision.Dispose();
         }
     }
 
@@ -308,7 +321,18 @@ public sealed partial class KeelStore
             statements.Enlist(tx);
             try
             {
-                foreach (var item in items) item.Write(statements);
+                string? bumped = null;
+                foreach (var item in items)
+                {
+                    item.Write(statements);
+                    // Usually every sample of a transaction belongs to one run: bump it once, and again only when the run changes.
+                    if (item.RunId is { } run && run != bumped)
+                    {
+                        statements.BumpRevision.Run([run]);
+                        bumped = run;
+                    }
+                }
+
                 tx.Commit();
             }
             finally

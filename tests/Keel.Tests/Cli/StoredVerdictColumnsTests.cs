@@ -58,7 +58,7 @@ public class StoredVerdictColumnsTests
         var rows = FamilyVerdictOracle.Read(db);
         Assert.Equal(36, rows.Count);
         Assert.All(rows.Where(r => r.Key.Model == "openai-compatible/agent"), r => Assert.Equal(((bool?)false, (bool?)false, (bool?)false), r.Columns));
-        Assert.True(FamilyVerdictOracle.Revision(db, runId) >= revision + 18, "each resumed sample bumps the revision");
+        Assert.True(FamilyVerdictOracle.Revision(db, runId) > revision, "the resumed samples bump the revision");
     }
 
     [Fact]

@@ -123,7 +123,7 @@ public static class FamilyVerdictOracle
         connection.Open();
         using var cmd = connection.CreateCommand();
         cmd.CommandText = """
-            DROP TRIGGER samples_revision_insert; DROP TRIGGER samples_revision_update; DROP TRIGGER samples_revision_delete; DROP TRIGGER runs_revision_update;
+            DROP TRIGGER IF EXISTS samples_revision_insert; DROP TRIGGER samples_revision_update; DROP TRIGGER samples_revision_delete; DROP TRIGGER runs_revision_update;
             DROP INDEX samples_list; DROP INDEX samples_run;
             ALTER TABLE samples DROP COLUMN detector_harmful; ALTER TABLE samples DROP COLUMN judge_harmful; ALTER TABLE samples DROP COLUMN combined_harmful;
             ALTER TABLE runs DROP COLUMN revision;
