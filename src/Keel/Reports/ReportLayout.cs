@@ -53,7 +53,22 @@ public static class ReportLayout
             $"{run.StoredSamples - run.Errors} of {run.PlannedSamples} planned sample(s) finished, {run.Errors} error(s)" +
             (run.Complete ? "" : " (incomplete: resume it with keel eval --resume " + run.Id + ")") +
             $"; cost {Cost(run.CostUsd)}" + (run.Judge is { } j ? $"; judge {j}" : "");
+        var passes = run.Gradings ?? [];
+        for (var i = 0; i < passes.Count; i++) yield return Regraded(run, passes[i], last: i == passes.Count - 1);
         if (run.Models.Any(m => m.StartsWith("reference/", StringComparison.Ordinal))) yield return ReferenceNote;
+    }
+
+    /// <summary>One regrade pass: what graded, when, and whether the verdicts are all from it.</summary>
+    private static string Regraded(RunOverview run, GradingPass pass, bool last)
+    {
+        var how = $"regrade pass #{pass.Id} started {pass.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC, Keel {pass.KeelVersion}, " +
+            (pass.Judge is { } judge ? $"detectors and judge {judge}" : "detectors only") +
+            (pass.SuiteHash == run.SuiteHash ? "" : $", suite sha256 {Short(pass.SuiteHash)} (changed since the eval)");
+        return pass.FinishedAt is { } finished
+            ? $"run {run.Id}: {how}: regraded {pass.Samples} sample(s), finished {finished.UtcDateTime:yyyy-MM-dd HH:mm} UTC"
+            : last
+                ? $"run {run.Id}: {how}: did not finish ({pass.Samples} sample(s) regraded), so the verdicts mix passes: run keel regrade {run.Id} again"
+                : $"run {run.Id}: {how}: did not finish ({pass.Samples} sample(s) regraded); a later pass regraded every sample";
     }
 
     private static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash;

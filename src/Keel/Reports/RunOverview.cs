@@ -18,6 +18,7 @@ namespace Keel.Reports;
 /// <param name="Errors">Of those, errors.</param>
 /// <param name="CostUsd">Spent by the models and the judge; null when a price is unknown.</param>
 /// <param name="Judge">The LLM judge's spec; null when the run was graded by the detectors only.</param>
+/// <param name="Gradings">The run's regrade passes, oldest first (empty when it was never regraded; null when not read).</param>
 public sealed record RunOverview(
     string Id,
     DateTimeOffset CreatedAt,
@@ -33,13 +34,15 @@ public sealed record RunOverview(
     int StoredSamples,
     int Errors,
     decimal? CostUsd,
-    string? Judge)
+    string? Judge,
+    IReadOnlyList<GradingPass>? Gradings = null)
 {
     /// <summary>True when the run has every planned sample, none of them an error.</summary>
     public bool Complete => StoredSamples - Errors >= PlannedSamples;
 
-    /// <summary>The overview of a stored run from its record, per-model usage and judge usage.</summary>
-    public static RunOverview Of(RunRecord run, IReadOnlyList<Keel.Store.ModelUsage> usage, int errors, Keel.Grading.Judges.JudgeUsage? judgeUsage)
+    /// <summary>The overview of a stored run from its record, per-model usage, judge usage and regrade passes.</summary>
+    public static RunOverview Of(RunRecord run, IReadOnlyList<Keel.Store.ModelUsage> usage, int errors, Keel.Grading.Judges.JudgeUsage? judgeUsage,
+        IReadOnlyList<Keel.Store.GradingRecord>? gradings = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(usage);
@@ -47,6 +50,6 @@ public sealed record RunOverview(
         decimal? cost = priced ? usage.Sum(u => u.CostUsd ?? 0) + (judgeUsage?.CostUsd ?? 0) : null;
         return new RunOverview(run.Id, run.CreatedAt, run.KeelVersion, run.SuiteId, run.SuiteVersion, run.SuiteHash, run.ScenarioHashes,
             run.Config.Seed, run.Config.Models, run.Config.Samples, run.PlannedSamples, usage.Sum(u => u.Samples), errors, cost,
-            run.Config.ResolvedJudge?.Endpoint.Spec);
+            run.Config.ResolvedJudge?.Endpoint.Spec, gradings?.Select(GradingPass.Of).ToList() ?? []);
     }
 }

@@ -23,7 +23,8 @@ public static class RunReportBuilder
         var cells = Order(CellStatistics.Summarize(outcomes, judged), run);
         var usage = await store.UsageAsync(run.Id, cancellationToken).ConfigureAwait(false);
         var judgeUsage = judged ? await store.JudgeUsageAsync(run.Id, cancellationToken).ConfigureAwait(false) : null;
-        var overview = RunOverview.Of(run, usage, cells.Sum(c => c.Errors), judgeUsage);
+        var gradings = await store.GradingsAsync(run.Id, cancellationToken).ConfigureAwait(false);
+        var overview = RunOverview.Of(run, usage, cells.Sum(c => c.Errors), judgeUsage, gradings);
 
         var models = cells.Select(c => c.Model).Distinct().Select(model =>
         {

@@ -165,6 +165,12 @@ public class RegradeCommandTests
         var killedAt = Regraded(db);
         Assert.InRange(killedAt, 5, 35);
         var requestsAtKill = judge.Requests;
+        // The report says the run's verdicts are mixed and how to finish it.
+        var mixed = await KeelProcess.RunAsync(temp.Path, "report", "--run", runId, "--db", db, "--format", "md");
+        Assert.True(mixed.ExitCode == 0, mixed.Stderr);
+        var mixedText = mixed.Stdout.Replace("\\", "", StringComparison.Ordinal); // Markdown escapes '#'
+        Assert.Contains("regrade pass #1 started", mixedText);
+        Assert.Contains($"detectors and judge openai-compatible/judge: did not finish ({killedAt} sample(s) regraded), so the verdicts mix passes: run keel regrade {runId} again", mixedText);
 
         var again = await KeelProcess.RunAsync(temp.Path, args);
 
@@ -186,6 +192,17 @@ public class RegradeCommandTests
         Assert.True(usage.GetProperty("cache_hits").GetInt32() >= killedAt);
         Assert.Equal(Cells(eval.Stdout).EnumerateArray().Select(c => c.GetProperty("harmful").GetInt32()),
             Cells(again.Stdout).EnumerateArray().Select(c => c.GetProperty("harmful").GetInt32()));
+
+        var finished = (await KeelProcess.RunAsync(temp.Path, "report", "--run", runId, "--db", db, "--format", "md")).Stdout.Replace("\\", "", StringComparison.Ordinal);
+        Assert.Contains($"did not finish ({killedAt} sample(s) regraded); a later pass regraded every sample", finished);
+        Assert.Contains("regrade pass #2 started", finished);
+        Assert.Contains("regraded 36 sample(s), finished", finished);
+        Assert.DoesNotContain("verdicts mix passes", finished);
+        var json = await KeelProcess.RunAsync(temp.Path, "report", "--run", runId, "--db", db, "--format", "json");
+        var passes = JsonDocument.Parse(json.Stdout).RootElement.GetProperty("runs")[0].GetProperty("gradings").EnumerateArray().ToList();
+        Assert.Equal([1L, 2L], passes.Select(p => p.GetProperty("id").GetInt64()));
+        Assert.Equal(JsonValueKind.Null, passes[0].GetProperty("finished_at").ValueKind);
+        Assert.Equal(("openai-compatible/judge", 36), (passes[1].GetProperty("judge").GetString(), passes[1].GetProperty("samples").GetInt32()));
     }
 
     [Fact]
