@@ -55,6 +55,7 @@ public sealed class BatchingHandler(IBatchProtocol protocol, IBatchStore store, 
     private bool _flushScheduled;
     private int _live;
     private int _recovering;
+    private readonly Dictionary<string, int> _recoveringOn = new(StringComparer.Ordinal);
     private bool _tracked;
 
     private sealed record Pending(string Key, string Body, BatchTransport Transport, TaskCompletionSource<string> Result);
@@ -103,6 +104,33 @@ public sealed class BatchingHandler(IBatchProtocol protocol, IBatchStore store, 
         if (batch is not null) _ = Task.Run(() => SubmitAsync(batch), CancellationToken.None);
     }
 
+    /// <summary>A sample waits on a batch submitted before a restart: it counts as waiting until that batch ends.</summary>
+    private void Recovering(string batchId)
+    {
+        lock (_gate) _recoveringOn[batchId] = _recoveringOn.GetValueOrDefault(batchId) + 1;
+        Change(live: 0, recovering: 1);
+    }
+
+    /// <summary>
+    /// A sample stops waiting on a batch from before a restart. When the batch has ended, every sample that waited on it
+    /// stops counting as waiting at once, before any of them can ask for its next turn: were each to stop counting only
+    /// when it got back here, the first to ask again would be joined by the others' stale counts and go out alone. A
+    /// sample cancelled while the batch is still running stops counting alone.
+    /// </summary>
+    private void Recovered(string batchId, bool batchEnded)
+    {
+        int stopped;
+        lock (_gate)
+        {
+            if (!_recoveringOn.TryGetValue(batchId, out var waiting)) return;
+            stopped = batchEnded ? waiting : 1;
+            if (waiting == stopped) _recoveringOn.Remove(batchId);
+            else _recoveringOn[batchId] = waiting - stopped;
+        }
+
+        Change(live: 0, recovering: -stopped);
+    }
+
     /// <summary>True when the gathered requests, with the samples waiting on a batch in flight, are every running sample (under the lock).</summary>
     private bool EveryoneWaits() => _tracked && _pending.Count > 0 && _pending.Count + _recovering >= _live;
 
@@ -127,14 +155,15 @@ public sealed class BatchingHandler(IBatchProtocol protocol, IBatchStore store, 
         {
             if (known.ResponseBody is { } done) return Ok(request, done);
             IReadOnlyDictionary<string, string?> results;
-            Change(live: 0, recovering: 1);
+            var poll = PollUntilEndedAsync(transport, known.BatchId);
+            Recovering(known.BatchId);
             try
             {
-                results = await PollUntilEndedAsync(transport, known.BatchId).WaitAsync(cancellationToken).ConfigureAwait(false);
+                results = await poll.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             finally
             {
-                Change(live: 0, recovering: -1);
+                Recovered(known.BatchId, poll.IsCompleted);
             }
 
             if (results.GetValueOrDefault(known.CustomId) is { } finished) return Ok(request, finished);
