@@ -11,7 +11,10 @@ public interface IResponseCache
     /// <summary>The cached response JSON for a key, or null.</summary>
     ValueTask<string?> GetAsync(string key, CancellationToken cancellationToken);
 
-    /// <summary>Stores a response under a key.</summary>
+    /// <summary>
+    /// Stores a response under a key. An implementation may return before the entry is durable (the run store does, so a
+    /// model call does not wait for a commit), but <see cref="GetAsync"/> must see the entry as soon as this returns.
+    /// </summary>
     ValueTask SetAsync(string key, string model, string responseJson, CancellationToken cancellationToken);
 }
 

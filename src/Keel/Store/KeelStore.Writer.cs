@@ -17,26 +17,30 @@ public sealed partial class KeelStore
 
     private CacheReader _reader => _cacheReader ?? throw new InvalidOperationException("store not open");
 
-    /// <summary>A write waiting for the writer: queued, then taken into a transaction, or cancelled while still queued.</summary>
-    private abstract class WriteItem
+    /// <summary>
+    /// A write waiting for the writer: queued, then taken into a transaction, or cancelled while still queued. A write
+    /// someone awaits has a task that completes once it is committed (or fails); a write nobody awaits (a response-cache
+    /// entry) reports its outcome through <see cref="Complete"/> only.
+    /// </summary>
+    private abstract class WriteItem(bool awaited)
     {
         private const int Queued = 0;
         private const int Taken = 1;
         private const int Cancelled = 2;
-        private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource? _done = awaited ? new(TaskCreationOptions.RunContinuationsAsynchronously) : null;
         private CancellationTokenRegistration _registration;
         private int _state;
 
-        public Task Done => _done.Task;
+        public Task Done => _done?.Task ?? Task.CompletedTask;
 
         /// <summary>Cancelling the token before the writer takes the item up drops it; afterwards it is written regardless.</summary>
         public void Watch(CancellationToken cancellationToken)
         {
-            if (!cancellationToken.CanBeCanceled) return;
+            if (_done is null || !cancellationToken.CanBeCanceled) return;
             _registration = cancellationToken.UnsafeRegister(static (state, token) =>
             {
                 var item = (WriteItem)state!;
-                if (Interlocked.CompareExchange(ref item._state, Cancelled, Queued) == Queued) item._done.TrySetCanceled(token);
+                if (Interlocked.CompareExchange(ref item._state, Cancelled, Queued) == Queued) item._done!.TrySetCanceled(token);
             }, this);
         }
 
@@ -48,11 +52,11 @@ public sealed partial class KeelStore
             return false;
         }
 
-        public void Complete(Exception? error)
+        public virtual void Complete(Exception? error)
         {
             _registration.Dispose();
-            if (error is null) _done.TrySetResult();
-            else _done.TrySetException(error);
+            if (error is null) _done?.TrySetResult();
+            else _done?.TrySetException(error);
         }
 
         /// <summary>Runs the item's statements inside the open transaction.</summary>
@@ -71,6 +75,7 @@ public sealed partial class KeelStore
         private readonly object?[][] _verdicts;
 
         public SampleWrite(string runId, SampleResult result)
+            : base(awaited: true)
         {
             var t = result.Transcript;
             var calls = 0;
@@ -117,10 +122,19 @@ public sealed partial class KeelStore
         }
     }
 
-    /// <summary>A response-cache entry.</summary>
-    private sealed class CacheWrite(string key, string model, string responseJson, string createdAt) : WriteItem
+    /// <summary>
+    /// A response-cache entry, written without anyone waiting for it: until it commits, <see cref="PendingCache"/> holds
+    /// it, so a lookup sees it at once; a failure is kept for the next <see cref="SetAsync"/> to report.
+    /// </summary>
+    private sealed class CacheWrite(PendingCache pending, string key, string model, string responseJson, string createdAt) : WriteItem(awaited: false)
     {
         public override void Write(Statements statements) => statements.SetCache.Run([key, model, responseJson, createdAt]);
+
+        public override void Complete(Exception? error)
+        {
+            base.Complete(error);
+            pending.Written(key, responseJson, error);
+        }
     }
 
     /// <summary>The writer's statements, prepared once on the main connection and reused for every write.</summary>

@@ -12,13 +12,15 @@ namespace Keel.Store;
 /// whole inside one transaction, so a run killed at any moment keeps every finished sample and nothing half-written.
 /// Safe to call from many tasks: statements are serialized on one connection. Finished samples and response-cache
 /// entries go through a background writer that commits whatever has queued up in one transaction (group commit);
-/// <see cref="SaveSampleAsync"/> and <see cref="SetAsync"/> return only once their write is committed.
+/// <see cref="SaveSampleAsync"/> returns only once its write is committed; <see cref="SetAsync"/> (the response cache)
+/// returns at once, and its entry is committed no later than any write queued after it.
 /// Response-cache lookups read on a second connection, so they never wait behind writes (WAL readers do not block).
 /// </summary>
 public sealed partial class KeelStore : IAsyncDisposable, IDisposable, Keel.Models.IResponseCache, Keel.Models.Batch.IBatchStore
 {
     private readonly SqliteConnection _connection;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly PendingCache _pendingCache = new();
 
     private KeelStore(SqliteConnection connection, string path)
     {
@@ -336,14 +338,20 @@ public sealed partial class KeelStore : IAsyncDisposable, IDisposable, Keel.Mode
     public ValueTask<string?> GetAsync(string key, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return _reader.CachedResponseAsync(key, cancellationToken);
+        return _pendingCache.TryGet(key, out var pending) ? ValueTask.FromResult<string?>(pending) : _reader.CachedResponseAsync(key, cancellationToken);
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Stores a response under a key without waiting for the commit: the entry is visible to <see cref="GetAsync"/> at
+    /// once and committed no later than any write queued after it (see <see cref="PendingCache"/>). If writing an entry
+    /// fails, the next call reports it.
+    /// </summary>
     public ValueTask SetAsync(string key, string model, string responseJson, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return new ValueTask(_writer.EnqueueAsync(new CacheWrite(key, model, responseJson, DateTimeOffset.UtcNow.ToString("O")), cancellationToken));
+        _pendingCache.Add(key, responseJson);
+        _ = _writer.EnqueueAsync(new CacheWrite(_pendingCache, key, model, responseJson, DateTimeOffset.UtcNow.ToString("O")), CancellationToken.None);
+        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
