@@ -147,7 +147,7 @@ public sealed class ModelFactory(Func<string, string?>? environment = null)
     {
         var options = new OpenAIClientOptions
         {
-            Transport = new HttpClientPipelineTransport(http),
+            Transport = new Http.ExactBodyTransport(http),
             RetryPolicy = new ClientRetryPolicy(0),
             NetworkTimeout = batch ? SdkTimeout : Timeout.InfiniteTimeSpan,
             ClientLoggingOptions = new ClientLoggingOptions { EnableLogging = false, EnableMessageLogging = false, EnableMessageContentLogging = false },

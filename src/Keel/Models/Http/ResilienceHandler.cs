@@ -83,8 +83,8 @@ public sealed class ResilienceHandler : DelegatingHandler
     /// <inheritdoc />
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        // Buffer the body once so every attempt can send it again.
-        if (request.Content is not null) await request.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+        // Buffer the body once so every attempt can send it again (a byte array already is one).
+        if (request.Content is not (null or ByteArrayContent)) await request.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
         var estimatedTokens = (int)Math.Min(int.MaxValue, Math.Max(1, (request.Content?.Headers.ContentLength ?? 0) / 4));
         return await _pipeline.ExecuteAsync(async token =>
         {
