@@ -24,10 +24,23 @@ public class ResponseCacheWriteTests
         SampleStatus.Done, null, new Transcript([new(0, "system", "s")], [], StopReason.Completed, new TokenUsage(1, 1)), [],
         DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
 
+    private static async Task<SqliteConnection> ConnectAsync(string path)
+    {
+        var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        await connection.OpenAsync(Ct);
+        return connection;
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(Ct);
+    }
+
     private static async Task<string?> CommittedAsync(string path, string key)
     {
-        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        await connection.OpenAsync(Ct);
+        await using var connection = await ConnectAsync(path);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT response_json FROM response_cache WHERE key = $key";
         command.Parameters.AddWithValue("$key", key);
@@ -43,13 +56,8 @@ public class ResponseCacheWriteTests
         await using (store)
         {
             // Another connection holds the write lock, so nothing the store's writer takes up can commit yet.
-            await using var blocker = new SqliteConnection($"Data Source={path};Pooling=False");
-            await blocker.OpenAsync(Ct);
-            await using (var begin = blocker.CreateCommand())
-            {
-                begin.CommandText = "BEGIN IMMEDIATE";
-                await begin.ExecuteNonQueryAsync(Ct);
-            }
+            await using var blocker = await ConnectAsync(path);
+            await ExecuteAsync(blocker, "BEGIN IMMEDIATE");
 
             var set = store.SetAsync("k1", "m", "{\"a\":1}", Ct);
 
@@ -59,11 +67,7 @@ public class ResponseCacheWriteTests
             await Task.Delay(200, Ct);
             Assert.False(save.IsCompleted);
 
-            await using (var rollback = blocker.CreateCommand())
-            {
-                rollback.CommandText = "ROLLBACK";
-                await rollback.ExecuteNonQueryAsync(Ct);
-            }
+            await ExecuteAsync(blocker, "ROLLBACK");
 
             await save;
             Assert.Equal("{\"a\":1}", await CommittedAsync(path, "k1"));
@@ -106,12 +110,9 @@ public class ResponseCacheWriteTests
         var (store, run) = await OpenAsync(path);
         await using (store)
         {
-            await using (var saboteur = new SqliteConnection($"Data Source={path};Pooling=False"))
+            await using (var saboteur = await ConnectAsync(path))
             {
-                await saboteur.OpenAsync(Ct);
-                await using var trigger = saboteur.CreateCommand();
-                trigger.CommandText = "CREATE TRIGGER refuse BEFORE INSERT ON response_cache WHEN NEW.key = 'bad' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;";
-                await trigger.ExecuteNonQueryAsync(Ct);
+                await ExecuteAsync(saboteur, "CREATE TRIGGER refuse BEFORE INSERT ON response_cache WHEN NEW.key = 'bad' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;");
             }
 
             await store.SetAsync("bad", "m", "{}", Ct);
