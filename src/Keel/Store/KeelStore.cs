@@ -350,7 +350,16 @@ public sealed partial class KeelStore : IAsyncDisposable, IDisposable, Keel.Mode
     {
         cancellationToken.ThrowIfCancellationRequested();
         _pendingCache.Add(key, responseJson);
-        _ = _writer.EnqueueAsync(new CacheWrite(_pendingCache, key, model, responseJson, DateTimeOffset.UtcNow.ToString("O")), CancellationToken.None);
+        try
+        {
+            _ = _writer.EnqueueAsync(new CacheWrite(_pendingCache, key, model, responseJson, DateTimeOffset.UtcNow.ToString("O")), CancellationToken.None);
+        }
+        catch
+        {
+            _pendingCache.Written(key, responseJson, null); // never queued (the store is closing): nothing to wait for
+            throw;
+        }
+
         return ValueTask.CompletedTask;
     }
 
