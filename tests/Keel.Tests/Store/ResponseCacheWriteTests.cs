@@ -126,4 +126,31 @@ public class ResponseCacheWriteTests
             await store.SetAsync("after", "m", "{}", Ct);
         }
     }
+
+    [Fact]
+    public async Task Long_and_non_ASCII_text_is_stored_byte_for_byte_beside_the_other_values_of_its_statement()
+    {
+        using var temp = new TempDir();
+        var path = temp.File("k.db");
+        var (store, run) = await OpenAsync(path);
+        var texts = new[] { "", "ascii", "naïve café — 日本語 🚀", string.Concat(Enumerable.Repeat("Ωmega 🚀 ", 3000)) };
+        await using (store)
+        {
+            for (var i = 0; i < texts.Length; i++) await store.SetAsync($"k-{i}-ключ", texts[i], $"{{\"t\":\"{texts[i]}\"}}", Ct);
+            await store.SaveSampleAsync(run.Id, Sample(1), Ct);
+        }
+
+        await using var connection = await ConnectAsync(path);
+        for (var i = 0; i < texts.Length; i++)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT model, response_json, typeof(response_json) FROM response_cache WHERE key = $key";
+            command.Parameters.AddWithValue("$key", $"k-{i}-ключ");
+            await using var reader = await command.ExecuteReaderAsync(Ct);
+            Assert.True(await reader.ReadAsync(Ct));
+            Assert.Equal(texts[i], reader.GetString(0));
+            Assert.Equal($"{{\"t\":\"{texts[i]}\"}}", reader.GetString(1));
+            Assert.Equal("text", reader.GetString(2));
+        }
+    }
 }
