@@ -72,7 +72,7 @@ public sealed partial class KeelStore
     {
         private readonly object?[] _key;
         private readonly object?[] _sample;
-        private readonly string _transcriptJson;
+        private readonly Utf8Text _transcriptJson;
         private readonly object?[][] _verdicts;
 
         public SampleWrite(string runId, SampleResult result)
@@ -102,11 +102,11 @@ public sealed partial class KeelStore
                 judge?.Tokens.CacheWriteTokens, judge?.CostUsd is { } jc ? (double)jc : null,
                 Bit(detector), Bit(judged), Bit(combined),
             ];
-            _transcriptJson = TranscriptJson.Serialize(t);
+            _transcriptJson = new Utf8Text(TranscriptJson.SerializeToUtf8(t));
             _verdicts = result.Verdicts.Select(v => (object?[])
             [
                 .. _key, v.GraderId, v.GraderVersion, v.Behaviour, v.Harmful is { } h ? (h ? 1 : 0) : null, v.Reason,
-                JsonSerializer.Serialize(v.Evidence, TranscriptJson.Options), v.Score, v.Confidence,
+                new Utf8Text(JsonSerializer.SerializeToUtf8Bytes(v.Evidence, TranscriptJson.Options)), v.Score, v.Confidence,
             ]).ToArray();
         }
 
@@ -189,6 +189,9 @@ public sealed partial class KeelStore
         }
     }
 
+    /// <summary>Text already encoded as UTF-8 (JSON serialized straight to bytes), bound as TEXT without a string between.</summary>
+    private sealed record Utf8Text(byte[] Bytes);
+
     /// <summary>
     /// One statement SQLite compiles once on the writer's connection; each run binds new values by position and steps it
     /// once, inside whatever transaction the connection has open. It goes through SQLitePCL's <c>raw</c> API under
@@ -242,6 +245,7 @@ public sealed partial class KeelStore
                     {
                         null or DBNull => raw.sqlite3_bind_null(_statement, i + 1),
                         string text => BindText(i + 1, text, ref offset),
+                        Utf8Text utf8 => raw.sqlite3_bind_text(_statement, i + 1, utf8.Bytes),
                         int n => raw.sqlite3_bind_int64(_statement, i + 1, n),
                         long n => raw.sqlite3_bind_int64(_statement, i + 1, n),
                         double d => raw.sqlite3_bind_double(_statement, i + 1, d),

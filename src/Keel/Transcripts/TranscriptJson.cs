@@ -18,6 +18,9 @@ public static class TranscriptJson
     /// <summary>Serializes a transcript.</summary>
     public static string Serialize(Transcript transcript) => JsonSerializer.Serialize(transcript, Options);
 
+    /// <summary>The same JSON as <see cref="Serialize"/>, as UTF-8 bytes (what the store writes, without a UTF-16 string between).</summary>
+    public static byte[] SerializeToUtf8(Transcript transcript) => JsonSerializer.SerializeToUtf8Bytes(transcript, Options);
+
     /// <summary>Reads a transcript back.</summary>
     public static Transcript Deserialize(string json) =>
         JsonSerializer.Deserialize<Transcript>(json, Options) ?? throw new JsonException("empty transcript");
