@@ -193,12 +193,12 @@ public sealed partial class KeelStore
     private sealed record Utf8Text(byte[] Bytes);
 
     /// <summary>
-    /// One statement SQLite compiles once on the writer's connection; each run binds new values by position and steps it
-    /// once, inside whatever transaction the connection has open. It goes through SQLitePCL's <c>raw</c> API under
-    /// Microsoft.Data.Sqlite (the connection's <see cref="SqliteConnection.Handle"/>): the command API looked each
-    /// parameter up by name, made a data reader and a UTF-8 copy of every string on every run, about 7 % of the
-    /// harness's CPU at 256 samples in flight. Strings are encoded into one reused buffer. Errors become the same
-    /// <see cref="SqliteException"/> the command API throws. Used by the writer's single thread only.
+    /// One statement SQLite compiles once on a connection (the writer's, or a cache reader's); each run binds new values by
+    /// position and steps it once, inside whatever transaction the connection has open. It goes through SQLitePCL's
+    /// <c>raw</c> API under Microsoft.Data.Sqlite (the connection's <see cref="SqliteConnection.Handle"/>): the command
+    /// API looked each parameter up by name, made a data reader and a UTF-8 copy of every string on every run, about 7 %
+    /// of the harness's CPU at 256 samples in flight. Strings are encoded into one reused buffer. Errors become the same
+    /// <see cref="SqliteException"/> the command API throws. Not thread-safe: one user at a time.
     /// </summary>
     private sealed class Prepared : IDisposable
     {
@@ -225,7 +225,13 @@ public sealed partial class KeelStore
             }
         }
 
-        public void Run(ReadOnlySpan<object?> values)
+        /// <summary>Runs a statement that returns nothing.</summary>
+        public void Run(ReadOnlySpan<object?> values) => Step(values, read: false);
+
+        /// <summary>Runs a query and returns the first column of its first row as text, or null (no row, or NULL).</summary>
+        public string? ReadText(ReadOnlySpan<object?> values) => Step(values, read: true);
+
+        private string? Step(ReadOnlySpan<object?> values, bool read)
         {
             var db = _connection.Handle!;
             try
@@ -266,7 +272,13 @@ public sealed partial class KeelStore
                     Thread.Sleep(150);
                 }
 
-                if (step != raw.SQLITE_DONE && step != raw.SQLITE_ROW) SqliteException.ThrowExceptionForRC(step, db);
+                if (step == raw.SQLITE_ROW)
+                {
+                    return read && raw.sqlite3_column_type(_statement, 0) != raw.SQLITE_NULL ? raw.sqlite3_column_text(_statement, 0).utf8_to_string() : null;
+                }
+
+                if (step != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(step, db);
+                return null;
             }
             finally
             {
@@ -482,7 +494,7 @@ public sealed partial class KeelStore
         private sealed class Lookup : IDisposable
         {
             private readonly SqliteConnection _connection;
-            private readonly SqliteCommand _get;
+            private readonly Prepared _get;
 
             public Lookup(string path)
             {
@@ -494,16 +506,10 @@ public sealed partial class KeelStore
                     pragma.ExecuteNonQuery();
                 }
 
-                _get = _connection.CreateCommand();
-                _get.CommandText = "SELECT response_json FROM response_cache WHERE key = $key";
-                _get.Parameters.Add(new SqliteParameter { ParameterName = "$key" });
+                _get = new Prepared(_connection, "SELECT response_json FROM response_cache WHERE key = $key", "$key");
             }
 
-            public string? Get(string key)
-            {
-                _get.Parameters[0].Value = key;
-                return _get.ExecuteScalar() as string;
-            }
+            public string? Get(string key) => _get.ReadText([key]);
 
             public void Dispose()
             {
