@@ -6,7 +6,7 @@ using Keel.Fakes;
 namespace Keel.Bench;
 
 /// <summary>The fake provider's counters and, when it runs in its own process, its CPU time and peak working set.</summary>
-internal sealed record FakeStats(long Requests, long Successes, long OverLimit, long InFlight, double? CpuMs, long? PeakWorkingSetBytes);
+internal sealed record FakeStats(long Requests, long Successes, long OverLimit, long InFlight, double? CpuMs, long? PeakWorkingSetBytes, long Delays = 0, double LateMs = 0);
 
 /// <summary>
 /// A <see cref="FakeProviderServer"/> for a benchmark: in a child process (the default, so the bench process's CPU
@@ -68,7 +68,8 @@ internal abstract class FakeHost : IAsyncDisposable
                     using (var self = Process.GetCurrentProcess())
                     {
                         var stats = new FakeStats(server.Counters.Requests, server.Counters.Successes, server.Counters[FakeOutcome.OverLimit],
-                            server.Counters.InFlight, self.TotalProcessorTime.TotalMilliseconds, self.PeakWorkingSet64);
+                            server.Counters.InFlight, self.TotalProcessorTime.TotalMilliseconds, self.PeakWorkingSet64,
+                            server.Counters.Delays, server.Counters.Late.TotalMilliseconds);
                         Console.Out.WriteLine("stats " + JsonSerializer.Serialize(stats));
                     }
 
@@ -100,7 +101,7 @@ internal abstract class FakeHost : IAsyncDisposable
         }
 
         public override Task<FakeStats> StatsAsync() => Task.FromResult(new FakeStats(server.Counters.Requests, server.Counters.Successes,
-            server.Counters[FakeOutcome.OverLimit], server.Counters.InFlight, null, null));
+            server.Counters[FakeOutcome.OverLimit], server.Counters.InFlight, null, null, server.Counters.Delays, server.Counters.Late.TotalMilliseconds));
 
         public override Task ResetAsync()
         {

@@ -60,6 +60,7 @@ namespace Keel.Bench
               --progress      print progress to stderr every 2 s
               --repeat R      measure R runs one after another in this process (each on a new store)
               --jit-report    list the methods JIT-compiled during the measured run (most often first)
+              --gc-report     split each ephemeral GC's pause of the measured run into suspension, collection and restart
               --gc-latency M  set GCSettings.LatencyMode (Batch, Interactive, SustainedLowLatency) before running
 
             ratelimit: the fake admits --limit requests per minute, enforced as limit x window/60 per sliding --window
@@ -92,6 +93,7 @@ namespace Keel.Bench
             var repeat = args.Int("repeat", 1);
             var scenario = args.OptionalString("scenario");
             var jitReport = args.Flag("jit-report");
+            var gcReport = args.Flag("gc-report");
             var gcLatency = args.OptionalString("gc-latency");
             args.RejectUnknown();
             if (gcLatency is not null)
@@ -136,9 +138,22 @@ namespace Keel.Bench
                     var db = keepDb ?? Path.Combine(temp, $"bench-{i}.db");
                     if (File.Exists(db)) throw new ArgumentException($"{db} exists: the bench needs a new store (its response cache would answer the calls)");
                     using var jit = jitReport ? new JitListener() : null;
+                    using var gcs = gcReport ? new GcPhaseListener() : null;
                     jit?.Start();
+                    gcs?.Start();
                     var m = await RunBench.RunAsync(fake.OpenAiBaseUrl, new RunSetup(samples, concurrency, limit, !noCache, db, progress, scenario), CancellationToken.None);
-                    foreach (var (name, count) in jit?.Stop().Take(40) ?? []) Console.WriteLine($"jitted {count,4}x   {name}");
+                    foreach (var (name, count, ms, tiers) in jit?.Stop().Take(60) ?? []) Console.WriteLine($"jitted {count,4}x {ms,7:0.0} ms  tiers {tiers,-6} {name}");
+                    if (gcs is not null)
+                    {
+                        var (phases, marked, allocated) = gcs.Stop();
+                        foreach (var g in phases)
+                            Console.WriteLine($"gc gen{g.Generation}:         suspend {g.SuspendMs,5:0.0} ms, collect {g.CollectMs,5:0.0} ms, restart {g.RestartMs,4:0.0} ms, pause {g.TotalMs,5:0.0} ms");
+                        foreach (var (root, bytes) in marked.OrderByDescending(kv => kv.Value))
+                            Console.WriteLine($"gc marked:       {bytes / 1048576.0,7:0.0} MB from {root} (all GCs of the run)");
+                        var total = Math.Max(1, allocated.Values.Sum());
+                        foreach (var (type, bytes) in allocated.OrderByDescending(kv => kv.Value).Take(25))
+                            Console.WriteLine($"allocated:       {100.0 * bytes / total,5:0.0} % {type}");
+                    }
                     var after = await fake.StatsAsync();
                     Print(mode, m, before, after, concurrency, latencyMs, limit);
                     failed += m.Errors;
@@ -214,6 +229,11 @@ namespace Keel.Bench
             if (after.CpuMs is { } fakeAfter && before.CpuMs is { } fakeBefore)
             {
                 Console.WriteLine($"fake CPU:        {fakeAfter - fakeBefore:0} ms = {(fakeAfter - fakeBefore) / Math.Max(1, requests):0.000} ms per request (child process, not in the harness figure)");
+            }
+
+            if (after.Delays > 0)
+            {
+                Console.WriteLine($"fake latency:    its {latencyMs:0.#} ms delays ended {after.LateMs / after.Delays:0.00} ms late on average (timer lateness on the loaded machine)");
             }
 
             Console.WriteLine($"JIT in the run:  {m.JitMethods} methods compiled, {m.JitTime.TotalMilliseconds:0} ms of compiler time (tiering; counted in harness CPU)");

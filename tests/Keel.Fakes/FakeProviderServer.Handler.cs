@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -86,7 +87,13 @@ public sealed partial class FakeProviderServer
     {
         Counters.Count(outcome);
         var aborted = http.RequestAborted;
-        if (plan.Latency > TimeSpan.Zero) await Task.Delay(plan.Latency, aborted);
+        if (plan.Latency > TimeSpan.Zero)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await Task.Delay(plan.Latency, aborted);
+            Counters.Delayed(Stopwatch.GetElapsedTime(started) - plan.Latency);
+        }
+
         switch (outcome)
         {
             case FakeOutcome.Success:

@@ -7,6 +7,8 @@ public sealed class FakeServerCounters
     private readonly long[] _outcomes = new long[OutcomeCount];
     private long _requests;
     private long _inFlight;
+    private long _delays;
+    private long _lateTicks;
 
     /// <summary>Requests received.</summary>
     public long Requests => Volatile.Read(ref _requests);
@@ -20,6 +22,15 @@ public sealed class FakeServerCounters
     /// <summary>Requests that ended with <paramref name="outcome"/> (counted when it is decided, before any latency).</summary>
     public long this[FakeOutcome outcome] => Volatile.Read(ref _outcomes[(int)outcome]);
 
+    /// <summary>Replies delayed by the plan's latency since the last <see cref="Reset"/>.</summary>
+    public long Delays => Volatile.Read(ref _delays);
+
+    /// <summary>
+    /// How much later than the plan's latency those delays ended, in total (timer lateness: a loaded machine wakes the
+    /// server late, which a client sees as extra latency).
+    /// </summary>
+    public TimeSpan Late => TimeSpan.FromTicks(Volatile.Read(ref _lateTicks));
+
     /// <summary>Every outcome with its count.</summary>
     public IReadOnlyDictionary<FakeOutcome, long> Snapshot() => Enum.GetValues<FakeOutcome>().ToDictionary(o => o, o => this[o]);
 
@@ -27,6 +38,8 @@ public sealed class FakeServerCounters
     public void Reset()
     {
         Interlocked.Exchange(ref _requests, 0);
+        Interlocked.Exchange(ref _delays, 0);
+        Interlocked.Exchange(ref _lateTicks, 0);
         for (var i = 0; i < _outcomes.Length; i++) Interlocked.Exchange(ref _outcomes[i], 0);
     }
 
@@ -34,6 +47,12 @@ public sealed class FakeServerCounters
     {
         Interlocked.Increment(ref _requests);
         Interlocked.Increment(ref _inFlight);
+    }
+
+    internal void Delayed(TimeSpan late)
+    {
+        Interlocked.Increment(ref _delays);
+        Interlocked.Add(ref _lateTicks, Math.Max(0, late.Ticks));
     }
 
     internal void Done() => Interlocked.Decrement(ref _inFlight);

@@ -250,6 +250,28 @@ public class FakeProviderServerTests
     }
 
     [Fact]
+    public async Task Latency_delays_are_counted_and_reset_with_the_other_counters()
+    {
+        await using var server = await FakeProviderServer.StartAsync();
+        using var client = new HttpClient();
+        using (var undelayed = await PostAsync(client, Url(server, FakeProtocol.OpenAi))) Assert.Equal(HttpStatusCode.OK, undelayed.StatusCode);
+        Assert.Equal(0, server.Counters.Delays);
+
+        server.Faults = new FaultPlan { Latency = TimeSpan.FromMilliseconds(20) };
+        for (var i = 0; i < 2; i++)
+        {
+            using var response = await PostAsync(client, Url(server, FakeProtocol.OpenAi));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(2, server.Counters.Delays);
+        Assert.True(server.Counters.Late >= TimeSpan.Zero);
+        server.Counters.Reset();
+        Assert.Equal(0, server.Counters.Delays);
+        Assert.Equal(TimeSpan.Zero, server.Counters.Late);
+    }
+
+    [Fact]
     public async Task The_same_seed_draws_the_same_faults_again()
     {
         await using var server = await FakeProviderServer.StartAsync();
