@@ -129,6 +129,9 @@ internal abstract class FakeHost : IAsyncDisposable
                 RedirectStandardOutput = true,
                 UseShellExecute = false,
             };
+            // The fake stands in for a provider's servers: it keeps the runtime's default (workstation) collector rather
+            // than the harness's settings this executable carries (src/Keel.Cli/Runtime.props).
+            start.Environment["DOTNET_gcServer"] = "0";
             // Under `dotnet Keel.Bench.dll` the process is the dotnet host: pass it the assembly.
             if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(FakeHost).Assembly.Location);
             start.ArgumentList.Add("serve-fake");

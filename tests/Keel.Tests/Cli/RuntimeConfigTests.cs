@@ -1,0 +1,22 @@
+using System.Text.Json.Nodes;
+using Xunit;
+
+namespace Keel.Tests.Cli;
+
+/// <summary>
+/// The collector settings keel ships (src/Keel.Cli/Runtime.props): the throughput benchmark measured them and imports
+/// the same file, so losing them from keel's runtime config would make keel slower than measured.
+/// </summary>
+public sealed class RuntimeConfigTests
+{
+    [Fact]
+    public void Keel_runs_the_server_collector_with_DATAS_off_and_a_capped_gen0_budget()
+    {
+        var path = Path.ChangeExtension(KeelProcess.CliPath, ".runtimeconfig.json");
+        var properties = JsonNode.Parse(File.ReadAllText(path))!["runtimeOptions"]!["configProperties"]!;
+
+        Assert.True(properties["System.GC.Server"]!.GetValue<bool>());
+        Assert.Equal(0, properties["System.GC.DynamicAdaptationMode"]!.GetValue<int>());
+        Assert.Equal(16 * 1024 * 1024, properties["System.GC.Gen0MaxBudget"]!.GetValue<int>());
+    }
+}
