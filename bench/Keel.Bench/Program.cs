@@ -137,6 +137,9 @@ namespace Keel.Bench
                     var before = await fake.StatsAsync();
                     var db = keepDb ?? Path.Combine(temp, $"bench-{i}.db");
                     if (File.Exists(db)) throw new ArgumentException($"{db} exists: the bench needs a new store (its response cache would answer the calls)");
+                    var (settleMethods, settleWait, settled) = await JitSettle.WaitAsync(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10));
+                    Console.WriteLine($"JIT settle:      {settleMethods} methods compiled in the {settleWait.TotalSeconds:0.0} s before the run"
+                        + (settled ? "" : " (still compiling at the 10 s limit)"));
                     using var jit = jitReport ? new JitListener() : null;
                     using var gcs = gcReport ? new GcPhaseListener() : null;
                     jit?.Start();
@@ -213,6 +216,14 @@ namespace Keel.Bench
                 var ideal = concurrency / (turns * latencyMs / 1000);
                 Console.WriteLine($"ideal:           {ideal:0.0} samples/s  (concurrency / (turns x latency) = {concurrency} / ({turns:0.###} x {latencyMs / 1000:0.###} s))");
                 Console.WriteLine($"ratio:           {rate / ideal:0.000}");
+                if (m.SteadyRate > 0) Console.WriteLine($"steady ratio:    {m.SteadyRate / ideal:0.000} ({m.SteadyRate:0.0} samples/s finished between the 20th and 80th percentile of finish times)");
+                if (turns == 1)
+                {
+                    // Every slot runs its samples one after another: some slot runs ⌈N / C⌉ of them, so no run is shorter than that many latencies.
+                    var rounds = (m.Ran + concurrency - 1) / concurrency;
+                    var least = rounds * latencyMs / 1000;
+                    Console.WriteLine($"round bound:     {m.Ran} samples on {concurrency} slots take at least {rounds} latencies = {least:0.000} s: ratio at most {m.Ran / least / ideal:0.000}");
+                }
             }
 
             Console.WriteLine($"sample time:     {m.MeanSampleMs:0.0} ms mean from start to graded (before its store write); slots busy with samples "

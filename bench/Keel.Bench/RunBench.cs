@@ -37,7 +37,7 @@ internal sealed record RunMeasurement(
     double EphemeralPauseMs,
     int EphemeralSeen,
     double MeanSampleMs,
-    double SampleSpanSeconds);
+    double SteadyRate);
 
 /// <summary>
 /// One run of the built-in <c>core</c> suite, exactly as <c>keel eval</c> wires it (store, response cache, model factory,
@@ -97,19 +97,20 @@ internal static class RunBench
 
         var usage = await store.UsageAsync(run.Id, cancellationToken);
         var calls = usage.Sum(u => u.ModelCalls);
-        var (meanSample, spanSeconds) = SampleTimes(setup.DbPath, run.Id);
+        var (meanSample, steadyRate) = SampleTimes(setup.DbPath, run.Id);
         return new RunMeasurement(run.PlannedSamples, epochs, conditions, summary.Ran, summary.Errors, calls, clock.Elapsed, cpuUsed,
             allocatedBytes, gcs.Item1, gcs.Item2, gcs.Item3, kernelPeak, memory.PeakWasReset, memory.PeakWorkingSetBytes,
             memory.PeakGcHeapBytes, memory.PeakGcCommittedBytes, new FileInfo(setup.DbPath).Length, jitted.Item1, jitted.Item2, paused,
             memory.EphemeralGcs.Count == 0 ? 0 : memory.EphemeralGcs.Average(g => g.Promoted) / 1048576.0,
-            memory.EphemeralGcs.Count == 0 ? 0 : memory.EphemeralGcs.Average(g => g.Pause.TotalMilliseconds), memory.EphemeralGcs.Count, meanSample, spanSeconds);
+            memory.EphemeralGcs.Count == 0 ? 0 : memory.EphemeralGcs.Average(g => g.Pause.TotalMilliseconds), memory.EphemeralGcs.Count, meanSample, steadyRate);
     }
 
     /// <summary>
     /// From the stored samples: the mean time from a sample's start to its finish (agent loop and grading; its store write
-    /// comes after), and the span from the first start to the last finish.
+    /// comes after), and the steady rate: samples finished per second between the 20th and the 80th percentile of the
+    /// finish times, which leaves out the first wave's start and the last, partial round.
     /// </summary>
-    private static (double MeanMs, double SpanSeconds) SampleTimes(string db, string runId)
+    private static (double MeanMs, double SteadyRate) SampleTimes(string db, string runId)
     {
         using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
         connection.Open();
@@ -118,20 +119,20 @@ internal static class RunBench
         cmd.Parameters.AddWithValue("$run", runId);
         using var reader = cmd.ExecuteReader();
         double total = 0;
-        var n = 0;
-        var first = DateTimeOffset.MaxValue;
-        var last = DateTimeOffset.MinValue;
+        var finishes = new List<DateTimeOffset>();
         while (reader.Read())
         {
             var started = DateTimeOffset.Parse(reader.GetString(0), System.Globalization.CultureInfo.InvariantCulture);
             var finished = DateTimeOffset.Parse(reader.GetString(1), System.Globalization.CultureInfo.InvariantCulture);
             total += (finished - started).TotalMilliseconds;
-            n++;
-            if (started < first) first = started;
-            if (finished > last) last = finished;
+            finishes.Add(finished);
         }
 
-        return n == 0 ? (0, 0) : (total / n, (last - first).TotalSeconds);
+        if (finishes.Count == 0) return (0, 0);
+        finishes.Sort();
+        var (from, to) = (finishes.Count / 5, finishes.Count * 4 / 5);
+        var seconds = (finishes[to] - finishes[from]).TotalSeconds;
+        return (total / finishes.Count, seconds > 0 ? (to - from) / seconds : 0);
     }
 
     /// <summary>Prints completed samples to stderr every two seconds.</summary>
