@@ -59,7 +59,7 @@ namespace Keel.Bench
               --db PATH       store file (default: a temporary file, deleted afterwards)
               --progress      print progress to stderr every 2 s
               --repeat R      measure R runs one after another in this process (each on a new store)
-              --jit-report    list the methods JIT-compiled during the measured run (most often first)
+              --jit-report    list the methods JIT-compiled during the measured run (most compiler time first)
               --gc-report     split each ephemeral GC's pause of the measured run into suspension, collection and restart
               --gc-latency M  set GCSettings.LatencyMode (Batch, Interactive, SustainedLowLatency) before running
 
