@@ -6,7 +6,14 @@ using Keel.Fakes;
 namespace Keel.Bench;
 
 /// <summary>The fake provider's counters and, when it runs in its own process, its CPU time and peak working set.</summary>
-internal sealed record FakeStats(long Requests, long Successes, long OverLimit, long InFlight, double? CpuMs, long? PeakWorkingSetBytes, long Delays = 0, double LateMs = 0);
+internal sealed record FakeStats(long Requests, long Successes, long OverLimit, long InFlight, double? CpuMs, long? PeakWorkingSetBytes,
+    long Delays = 0, double LateMs = 0, DateTime? MeanArrival = null, DateTime? MeanReply = null, double MeanQueue = 0, long MaxQueue = 0)
+{
+    /// <summary>The counters of <paramref name="counters"/>, with this process's CPU time and peak when it is the fake's own.</summary>
+    public static FakeStats From(FakeServerCounters counters, double? cpuMs = null, long? peakWorkingSetBytes = null) =>
+        new(counters.Requests, counters.Successes, counters[FakeOutcome.OverLimit], counters.InFlight, cpuMs, peakWorkingSetBytes,
+            counters.Delays, counters.Late.TotalMilliseconds, counters.MeanArrival, counters.MeanReply);
+}
 
 /// <summary>
 /// A <see cref="FakeProviderServer"/> for a benchmark: in a child process (the default, so the bench process's CPU
@@ -60,6 +67,20 @@ internal abstract class FakeHost : IAsyncDisposable
         await using var server = await FakeProviderServer.StartAsync(port);
         server.Faults = plan;
         Console.Out.WriteLine($"ready {server.BaseUrl}");
+        // The fake's thread-pool queue, sampled every 5 ms since the last reset (for --http-timing's line).
+        long queueSum = 0, queueMax = 0, queueSamples = 0;
+        var sampler = new Thread(() =>
+        {
+            while (true)
+            {
+                var queued = ThreadPool.PendingWorkItemCount;
+                Interlocked.Add(ref queueSum, queued);
+                Interlocked.Increment(ref queueSamples);
+                if (queued > Interlocked.Read(ref queueMax)) Interlocked.Exchange(ref queueMax, queued);
+                Thread.Sleep(5);
+            }
+        }) { IsBackground = true, Name = "queue sampler" };
+        sampler.Start();
         while (await Console.In.ReadLineAsync() is { } line)
         {
             switch (line.Trim())
@@ -67,15 +88,21 @@ internal abstract class FakeHost : IAsyncDisposable
                 case "stats":
                     using (var self = Process.GetCurrentProcess())
                     {
-                        var stats = new FakeStats(server.Counters.Requests, server.Counters.Successes, server.Counters[FakeOutcome.OverLimit],
-                            server.Counters.InFlight, self.TotalProcessorTime.TotalMilliseconds, self.PeakWorkingSet64,
-                            server.Counters.Delays, server.Counters.Late.TotalMilliseconds);
+                        var n = Interlocked.Read(ref queueSamples);
+                        var stats = FakeStats.From(server.Counters, self.TotalProcessorTime.TotalMilliseconds, self.PeakWorkingSet64) with
+                        {
+                            MeanQueue = n == 0 ? 0 : (double)Interlocked.Read(ref queueSum) / n,
+                            MaxQueue = Interlocked.Read(ref queueMax),
+                        };
                         Console.Out.WriteLine("stats " + JsonSerializer.Serialize(stats));
                     }
 
                     break;
                 case "reset":
                     server.Counters.Reset();
+                    Interlocked.Exchange(ref queueSum, 0);
+                    Interlocked.Exchange(ref queueSamples, 0);
+                    Interlocked.Exchange(ref queueMax, 0);
                     Console.Out.WriteLine("ok");
                     break;
                 default:
@@ -100,8 +127,7 @@ internal abstract class FakeHost : IAsyncDisposable
             return new InProcessFake(server);
         }
 
-        public override Task<FakeStats> StatsAsync() => Task.FromResult(new FakeStats(server.Counters.Requests, server.Counters.Successes,
-            server.Counters[FakeOutcome.OverLimit], server.Counters.InFlight, null, null, server.Counters.Delays, server.Counters.Late.TotalMilliseconds));
+        public override Task<FakeStats> StatsAsync() => Task.FromResult(FakeStats.From(server.Counters));
 
         public override Task ResetAsync()
         {

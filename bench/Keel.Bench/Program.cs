@@ -61,6 +61,7 @@ namespace Keel.Bench
               --repeat R      measure R runs one after another in this process (each on a new store)
               --jit-report    list the methods JIT-compiled during the measured run (most compiler time first)
               --gc-report     split each ephemeral GC's pause of the measured run into suspension, collection and restart
+              --http-timing   time each HTTP request (the client's activities) and sample the thread pool's queue; costs CPU
               --gc-latency M  set GCSettings.LatencyMode (Batch, Interactive, SustainedLowLatency) before running
 
             ratelimit: the fake admits --limit requests per minute, enforced as limit x window/60 per sliding --window
@@ -94,6 +95,7 @@ namespace Keel.Bench
             var scenario = args.OptionalString("scenario");
             var jitReport = args.Flag("jit-report");
             var gcReport = args.Flag("gc-report");
+            var httpTiming = args.Flag("http-timing");
             var gcLatency = args.OptionalString("gc-latency");
             args.RejectUnknown();
             if (gcLatency is not null)
@@ -144,7 +146,9 @@ namespace Keel.Bench
                     using var gcs = gcReport ? new GcPhaseListener() : null;
                     jit?.Start();
                     gcs?.Start();
+                    var http = httpTiming ? new HttpTimingListener() : null;
                     var m = await RunBench.RunAsync(fake.OpenAiBaseUrl, new RunSetup(samples, concurrency, limit, !noCache, db, progress, scenario), CancellationToken.None);
+                    var httpParts = http?.Stop();
                     foreach (var (name, count, ms, tiers) in jit?.Stop().Take(60) ?? []) Console.WriteLine($"jitted {count,4}x {ms,7:0.0} ms  tiers {tiers,-6} {name}");
                     if (gcs is not null)
                     {
@@ -159,6 +163,13 @@ namespace Keel.Bench
                     }
                     var after = await fake.StatsAsync();
                     Print(mode, m, before, after, concurrency, latencyMs, limit);
+                    if (httpParts is { MeanStart: { } hs, MeanHeaders: { } hh } && m.MeanStart is { } ms0 && m.MeanFinish is { } mf && after.MeanArrival is { } fa && after.MeanReply is { } fr)
+                    {
+                        Console.WriteLine($"http timing:     sample start to HTTP send {(hs - ms0).TotalMilliseconds:0.00} ms, to the fake {(fa - hs).TotalMilliseconds:0.00} ms, "
+                            + $"fake reply to response headers {(hh - fr).TotalMilliseconds:0.00} ms, headers to graded {(mf - hh).TotalMilliseconds:0.00} ms (means)");
+                        Console.WriteLine($"thread pool:     {httpParts.Value.MeanQueue:0.0} work items queued on average (every 5 ms), at most {httpParts.Value.MaxQueue}"
+                            + (after.CpuMs is null ? "" : $"; the fake's: {after.MeanQueue:0.0}, at most {after.MaxQueue}"));
+                    }
                     failed += m.Errors;
                     if (keepDb is not null) break;
                 }
@@ -229,6 +240,16 @@ namespace Keel.Bench
 
             Console.WriteLine($"sample time:     {m.MeanSampleMs:0.0} ms mean from start to graded (before its store write); slots busy with samples "
                 + $"{m.MeanSampleMs * m.Ran / 1000 / (concurrency * seconds):P1} of concurrency x wall time");
+            if (turns == 1 && requests == m.Ran && m.MeanStart is { } start && m.MeanFinish is { } finish
+                && after.MeanArrival is { } arrival && after.MeanReply is { } reply)
+            {
+                // One request per sample: the differences of the means are the means of each sample's parts (same wall clock in both processes).
+                Console.WriteLine($"sample parts:    start to request at the fake {(arrival - start).TotalMilliseconds:0.00} ms, at the fake {(reply - arrival).TotalMilliseconds:0.00} ms, "
+                    + $"reply handed to the fake's socket to graded {(finish - reply).TotalMilliseconds:0.00} ms (means)");
+            }
+
+            Console.WriteLine($"run edges:       first sample started {m.BeforeFirstStart.TotalMilliseconds:0.0} ms after the run began; the run returned {m.AfterLastFinish.TotalMilliseconds:0.0} ms after the last sample was graded");
+
             if (limit is { } rpm)
             {
                 var perSecond = rpm / 60.0;

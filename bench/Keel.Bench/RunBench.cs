@@ -37,7 +37,11 @@ internal sealed record RunMeasurement(
     double EphemeralPauseMs,
     int EphemeralSeen,
     double MeanSampleMs,
-    double SteadyRate);
+    double SteadyRate,
+    DateTime? MeanStart,
+    DateTime? MeanFinish,
+    TimeSpan BeforeFirstStart,
+    TimeSpan AfterLastFinish);
 
 /// <summary>
 /// One run of the built-in <c>core</c> suite, exactly as <c>keel eval</c> wires it (store, response cache, model factory,
@@ -78,6 +82,7 @@ internal static class RunBench
         var memory = MemorySampler.Start();
         self.Refresh();
         var cpu = self.TotalProcessorTime;
+        var began = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
         RunSummary summary;
         await using (memory)
@@ -97,20 +102,23 @@ internal static class RunBench
 
         var usage = await store.UsageAsync(run.Id, cancellationToken);
         var calls = usage.Sum(u => u.ModelCalls);
-        var (meanSample, steadyRate) = SampleTimes(setup.DbPath, run.Id);
+        var times = SampleTimes(setup.DbPath, run.Id);
         return new RunMeasurement(run.PlannedSamples, epochs, conditions, summary.Ran, summary.Errors, calls, clock.Elapsed, cpuUsed,
             allocatedBytes, gcs.Item1, gcs.Item2, gcs.Item3, kernelPeak, memory.PeakWasReset, memory.PeakWorkingSetBytes,
             memory.PeakGcHeapBytes, memory.PeakGcCommittedBytes, new FileInfo(setup.DbPath).Length, jitted.Item1, jitted.Item2, paused,
             memory.EphemeralGcs.Count == 0 ? 0 : memory.EphemeralGcs.Average(g => g.Promoted) / 1048576.0,
-            memory.EphemeralGcs.Count == 0 ? 0 : memory.EphemeralGcs.Average(g => g.Pause.TotalMilliseconds), memory.EphemeralGcs.Count, meanSample, steadyRate);
+            memory.EphemeralGcs.Count == 0 ? 0 : memory.EphemeralGcs.Average(g => g.Pause.TotalMilliseconds), memory.EphemeralGcs.Count, times.MeanMs, times.SteadyRate,
+            times.MeanStart, times.MeanFinish, times.FirstStart is { } first ? first - began : TimeSpan.Zero,
+            times.LastFinish is { } last ? began + clock.Elapsed - last : TimeSpan.Zero);
     }
 
     /// <summary>
     /// From the stored samples: the mean time from a sample's start to its finish (agent loop and grading; its store write
     /// comes after), and the steady rate: samples finished per second between the 20th and the 80th percentile of the
-    /// finish times, which leaves out the first wave's start and the last, partial round.
+    /// finish times, which leaves out the first wave's start and the last, partial round; and the mean start and finish
+    /// times (wall clock, UTC), to set beside the fake's mean arrival and reply times.
     /// </summary>
-    private static (double MeanMs, double SteadyRate) SampleTimes(string db, string runId)
+    private static (double MeanMs, double SteadyRate, DateTime? MeanStart, DateTime? MeanFinish, DateTime? FirstStart, DateTime? LastFinish) SampleTimes(string db, string runId)
     {
         using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
         connection.Open();
@@ -120,19 +128,30 @@ internal static class RunBench
         using var reader = cmd.ExecuteReader();
         double total = 0;
         var finishes = new List<DateTimeOffset>();
+        var starts = new List<DateTimeOffset>();
         while (reader.Read())
         {
             var started = DateTimeOffset.Parse(reader.GetString(0), System.Globalization.CultureInfo.InvariantCulture);
             var finished = DateTimeOffset.Parse(reader.GetString(1), System.Globalization.CultureInfo.InvariantCulture);
             total += (finished - started).TotalMilliseconds;
             finishes.Add(finished);
+            starts.Add(started);
         }
 
-        if (finishes.Count == 0) return (0, 0);
+        if (finishes.Count == 0) return (0, 0, null, null, null, null);
         finishes.Sort();
         var (from, to) = (finishes.Count / 5, finishes.Count * 4 / 5);
         var seconds = (finishes[to] - finishes[from]).TotalSeconds;
-        return (total / finishes.Count, seconds > 0 ? (to - from) / seconds : 0);
+        return (total / finishes.Count, seconds > 0 ? (to - from) / seconds : 0, Mean(starts), Mean(finishes),
+            starts.Min().UtcDateTime, finishes[^1].UtcDateTime);
+    }
+
+    private static DateTime Mean(List<DateTimeOffset> times)
+    {
+        var origin = times[0].UtcTicks;
+        long sum = 0;
+        foreach (var t in times) sum += t.UtcTicks - origin;
+        return new DateTime(origin + sum / times.Count, DateTimeKind.Utc);
     }
 
     /// <summary>Prints completed samples to stderr every two seconds.</summary>

@@ -98,6 +98,7 @@ public sealed partial class FakeProviderServer
         {
             case FakeOutcome.Success:
                 await WriteAsync(http, StatusCodes.Status200OK, endpoint.Reply(body));
+                Counters.Replied();
                 break;
             case FakeOutcome.RateLimited:
                 await RateLimitedAsync(http, endpoint, TimeSpan.FromSeconds(plan.RetryAfterSeconds));

@@ -9,6 +9,9 @@ public sealed class FakeServerCounters
     private long _inFlight;
     private long _delays;
     private long _lateTicks;
+    private long _arrivalTicks;
+    private long _replies;
+    private long _replyTicks;
 
     /// <summary>Requests received.</summary>
     public long Requests => Volatile.Read(ref _requests);
@@ -31,6 +34,21 @@ public sealed class FakeServerCounters
     /// </summary>
     public TimeSpan Late => TimeSpan.FromTicks(Volatile.Read(ref _lateTicks));
 
+    /// <summary>
+    /// The wall-clock origin of <see cref="MeanArrival"/> and <see cref="MeanReply"/>'s sums (UTC ticks at construction),
+    /// so the sums stay far from overflow.
+    /// </summary>
+    public long Origin { get; } = DateTime.UtcNow.Ticks;
+
+    /// <summary>
+    /// The mean wall-clock time requests arrived (their headers parsed) since the last <see cref="Reset"/>, or null before
+    /// any did. A benchmark in another process compares it with its own clock to split a call's time into client and server parts.
+    /// </summary>
+    public DateTime? MeanArrival => MeanOf(Requests, Volatile.Read(ref _arrivalTicks));
+
+    /// <summary>The mean wall-clock time successful replies were handed to the server to send, or null before any.</summary>
+    public DateTime? MeanReply => MeanOf(Volatile.Read(ref _replies), Volatile.Read(ref _replyTicks));
+
     /// <summary>Every outcome with its count.</summary>
     public IReadOnlyDictionary<FakeOutcome, long> Snapshot() => Enum.GetValues<FakeOutcome>().ToDictionary(o => o, o => this[o]);
 
@@ -40,6 +58,9 @@ public sealed class FakeServerCounters
         Interlocked.Exchange(ref _requests, 0);
         Interlocked.Exchange(ref _delays, 0);
         Interlocked.Exchange(ref _lateTicks, 0);
+        Interlocked.Exchange(ref _arrivalTicks, 0);
+        Interlocked.Exchange(ref _replies, 0);
+        Interlocked.Exchange(ref _replyTicks, 0);
         for (var i = 0; i < _outcomes.Length; i++) Interlocked.Exchange(ref _outcomes[i], 0);
     }
 
@@ -47,7 +68,16 @@ public sealed class FakeServerCounters
     {
         Interlocked.Increment(ref _requests);
         Interlocked.Increment(ref _inFlight);
+        Interlocked.Add(ref _arrivalTicks, DateTime.UtcNow.Ticks - Origin);
     }
+
+    internal void Replied()
+    {
+        Interlocked.Increment(ref _replies);
+        Interlocked.Add(ref _replyTicks, DateTime.UtcNow.Ticks - Origin);
+    }
+
+    private DateTime? MeanOf(long count, long ticks) => count == 0 ? null : new DateTime(Origin + ticks / count, DateTimeKind.Utc);
 
     internal void Delayed(TimeSpan late)
     {

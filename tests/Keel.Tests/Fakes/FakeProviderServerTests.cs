@@ -271,6 +271,29 @@ public class FakeProviderServerTests
     }
 
     [Fact]
+    public async Task Mean_arrival_and_reply_times_bracket_the_latency_and_reset_with_the_counters()
+    {
+        await using var server = await FakeProviderServer.StartAsync();
+        server.Faults = new FaultPlan { Latency = TimeSpan.FromMilliseconds(50) };
+        using var client = new HttpClient();
+        Assert.Null(server.Counters.MeanArrival);
+        Assert.Null(server.Counters.MeanReply);
+
+        var before = DateTime.UtcNow;
+        using (var response = await PostAsync(client, Url(server, FakeProtocol.OpenAi))) Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var after = DateTime.UtcNow;
+
+        var arrival = Assert.NotNull(server.Counters.MeanArrival);
+        var reply = Assert.NotNull(server.Counters.MeanReply);
+        Assert.InRange(arrival, before, after);
+        Assert.InRange(reply, arrival + TimeSpan.FromMilliseconds(50), after);
+
+        server.Counters.Reset();
+        Assert.Null(server.Counters.MeanArrival);
+        Assert.Null(server.Counters.MeanReply);
+    }
+
+    [Fact]
     public async Task The_same_seed_draws_the_same_faults_again()
     {
         await using var server = await FakeProviderServer.StartAsync();

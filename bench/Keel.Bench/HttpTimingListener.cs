@@ -1,0 +1,83 @@
+using System.Diagnostics;
+
+namespace Keel.Bench;
+
+/// <summary>
+/// For --http-timing: listens to the HTTP client's own activities (<c>System.Net.Http</c>, one per request, from
+/// <c>SendAsync</c>'s start to the response headers) and samples the thread pool's queue every 5 ms. The activities
+/// cost CPU (and add a <c>traceparent</c> header to every request): take ratios from runs without it.
+/// </summary>
+internal sealed class HttpTimingListener : IDisposable
+{
+    private readonly ActivityListener _listener;
+    private readonly Thread _sampler;
+    private readonly object _gate = new();
+    private volatile bool _on = true;
+    private long _requests;
+    private long _startTicks;
+    private long _endTicks;
+    private long _queueSum;
+    private long _queueMax;
+    private long _queueSamples;
+    private readonly long _origin = DateTime.UtcNow.Ticks;
+
+    public HttpTimingListener()
+    {
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "System.Net.Http",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = Stopped,
+        };
+        ActivitySource.AddActivityListener(_listener);
+        _sampler = new Thread(Sample) { IsBackground = true, Name = "http-timing sampler" };
+        _sampler.Start();
+    }
+
+    /// <summary>Mean wall-clock start of the requests (UTC), mean time their response headers arrived, and the thread pool's queue (mean, max).</summary>
+    public (DateTime? MeanStart, DateTime? MeanHeaders, double MeanQueue, long MaxQueue) Stop()
+    {
+        _on = false;
+        _sampler.Join();
+        _listener.Dispose();
+        lock (_gate)
+        {
+            if (_requests == 0) return (null, null, 0, 0);
+            return (new DateTime(_origin + _startTicks / _requests, DateTimeKind.Utc), new DateTime(_origin + _endTicks / _requests, DateTimeKind.Utc),
+                _queueSamples == 0 ? 0 : (double)_queueSum / _queueSamples, _queueMax);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_on) Stop();
+    }
+
+    private void Stopped(Activity activity)
+    {
+        if (!_on) return;
+        var start = activity.StartTimeUtc.Ticks - _origin;
+        lock (_gate)
+        {
+            _requests++;
+            _startTicks += start;
+            _endTicks += start + activity.Duration.Ticks;
+        }
+    }
+
+    private void Sample()
+    {
+        while (_on)
+        {
+            var queued = ThreadPool.PendingWorkItemCount;
+            lock (_gate)
+            {
+                _queueSum += queued;
+                _queueSamples++;
+                _queueMax = Math.Max(_queueMax, queued);
+            }
+
+            Thread.Sleep(5);
+        }
+    }
+}
