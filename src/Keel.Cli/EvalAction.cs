@@ -88,6 +88,7 @@ internal static class EvalAction
             }
 
             RunSummary summary;
+            var cacheFailures = store.CacheWriteFailures;
             using var telemetry = Telemetry.Start(options.Otel);
             try
             {
@@ -122,6 +123,7 @@ internal static class EvalAction
                 if (adaptiveReport is not null) AdaptiveOutput.Write(Consoles.Out, adaptiveReport);
             }
 
+            if (store.CacheWriteFailures.WarningSince(cacheFailures) is { } cacheWarning) Console.Error.WriteLine(cacheWarning);
             if (summary.StoppedAtBudget)
             {
                 Console.Error.WriteLine($"stopped at --max-cost ${options.MaxCost}: finished samples are kept. Continue with: {ResumeCommand(run, options)} [--max-cost N]");

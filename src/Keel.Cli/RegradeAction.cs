@@ -52,6 +52,7 @@ internal static class RegradeAction
                 Describe(plan, earlier, store.Path);
 
                 RegradeSummary summary;
+                var cacheFailures = store.CacheWriteFailures;
                 try
                 {
                     summary = await RunWithProgressAsync(new Regrader(store), plan, judge, options.Concurrency, cancellationToken);
@@ -82,6 +83,7 @@ internal static class RegradeAction
                     Consoles.Out.MarkupLine(Markup.Escape(PassLine(pass)));
                 }
 
+                if (store.CacheWriteFailures.WarningSince(cacheFailures) is { } cacheWarning) Console.Error.WriteLine(cacheWarning);
                 Console.Error.WriteLine($"regraded {summary.Regraded} sample(s) of run {run.Id} (pass #{summary.GradingId}); no model under evaluation was called.");
                 return ExitCodes.Success;
             }

@@ -125,7 +125,7 @@ public sealed partial class KeelStore
 
     /// <summary>
     /// A response-cache entry, written without anyone waiting for it: until it commits, <see cref="PendingCache"/> holds
-    /// it, so a lookup sees it at once; a failure is kept for the next <see cref="SetAsync"/> to report.
+    /// it, so a lookup sees it at once; a failure is counted in <see cref="CacheWriteFailures"/>.
     /// </summary>
     private sealed class CacheWrite(PendingCache pending, string key, string model, string responseJson, string createdAt) : WriteItem(awaited: false)
     {

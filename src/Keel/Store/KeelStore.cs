@@ -343,8 +343,8 @@ public sealed partial class KeelStore : IAsyncDisposable, IDisposable, Keel.Mode
 
     /// <summary>
     /// Stores a response under a key without waiting for the commit: the entry is visible to <see cref="GetAsync"/> at
-    /// once and committed no later than any write queued after it (see <see cref="PendingCache"/>). If writing an entry
-    /// fails, the next call reports it.
+    /// once and committed no later than any write queued after it (see <see cref="PendingCache"/>). An entry whose write
+    /// fails is counted in <see cref="CacheWriteFailures"/>; it fails no model call.
     /// </summary>
     public ValueTask SetAsync(string key, string model, string responseJson, CancellationToken cancellationToken)
     {
@@ -362,6 +362,13 @@ public sealed partial class KeelStore : IAsyncDisposable, IDisposable, Keel.Mode
 
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>
+    /// Response-cache entries this store could not write since it was opened (their samples are stored; only the cache
+    /// misses them). Take a snapshot before a run and compare after it (<see cref="CacheWriteFailures.WarningSince"/>):
+    /// every entry set before a sample is stored has its outcome counted by the time that sample's save completes.
+    /// </summary>
+    public CacheWriteFailures CacheWriteFailures => _pendingCache.Failures;
 
     /// <inheritdoc />
     public async ValueTask AddBatchAsync(string model, string batchId, IReadOnlyList<(string Key, string CustomId)> requests, CancellationToken cancellationToken) =>

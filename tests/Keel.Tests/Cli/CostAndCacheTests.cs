@@ -74,6 +74,32 @@ public class CostAndCacheTests
     }
 
     [Fact]
+    public async Task Cache_entries_that_cannot_be_written_fail_no_sample_and_are_reported_at_the_end()
+    {
+        var (server, temp, models) = await SetUpAsync();
+        await using var _ = server;
+        using var __ = temp;
+        var db = temp.File("k.db");
+        await using (var store = await Keel.Store.KeelStore.OpenAsync(db, TestContext.Current.CancellationToken)) { }
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TRIGGER refuse BEFORE INSERT ON response_cache BEGIN SELECT RAISE(ABORT, 'cache table refuses'); END;";
+            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        var r = await KeelProcess.RunAsync(temp.Path, "eval", "--scenario", "blackmail-larkspur", "--models", models, "--model", "openai-compatible/priced",
+            "--samples", "2", "--db", db, "--json");
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Equal(18, ModelRow(r.Stdout).GetProperty("model_calls").GetInt64());
+        Assert.Contains("warning: 18 response-cache entries were not written (last error:", r.Stderr);
+        Assert.Contains("cache table refuses", r.Stderr);
+        Assert.Contains("complete.", r.Stderr);
+    }
+
+    [Fact]
     public async Task Changing_a_default_parameter_is_a_new_draw_not_a_cache_hit()
     {
         var (server, temp, models) = await SetUpAsync();

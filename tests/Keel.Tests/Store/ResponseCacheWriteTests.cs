@@ -103,7 +103,7 @@ public class ResponseCacheWriteTests
     }
 
     [Fact]
-    public async Task A_failed_entry_write_is_reported_by_the_next_set_and_is_not_served()
+    public async Task A_failed_entry_write_is_counted_by_the_time_its_sample_is_stored_and_fails_no_later_call()
     {
         using var temp = new TempDir();
         var path = temp.File("k.db");
@@ -115,15 +115,26 @@ public class ResponseCacheWriteTests
                 await ExecuteAsync(saboteur, "CREATE TRIGGER refuse BEFORE INSERT ON response_cache WHEN NEW.key = 'bad' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;");
             }
 
+            var before = store.CacheWriteFailures;
+            Assert.Null(before.LastError);
             await store.SetAsync("bad", "m", "{}", Ct);
             await store.SetAsync("good", "m", "{}", Ct);
             await store.SaveSampleAsync(run.Id, Sample(1), Ct);
 
+            var after = store.CacheWriteFailures;
+            Assert.Equal(before.Count + 1, after.Count);
+            Assert.Contains("disk on fire", after.LastError);
+            var warning = Assert.IsType<string>(after.WarningSince(before));
+            Assert.Contains("1 response-cache entry was not written", warning);
+            Assert.Contains("disk on fire", warning);
+            Assert.Null(after.WarningSince(after));
+
             Assert.Null(await store.GetAsync("bad", Ct));
             Assert.Equal("{}", await store.GetAsync("good", Ct));
-            var error = await Assert.ThrowsAsync<IOException>(async () => await store.SetAsync("next", "m", "{}", Ct));
-            Assert.Contains("disk on fire", error.Message);
-            await store.SetAsync("after", "m", "{}", Ct);
+            await store.SetAsync("next", "m", "{}", Ct); // an unrelated call is not failed for it
+            await store.SaveSampleAsync(run.Id, Sample(2), Ct);
+            Assert.Equal("{}", await CommittedAsync(path, "next"));
+            Assert.Equal(after, store.CacheWriteFailures);
         }
     }
 
