@@ -26,6 +26,9 @@ internal abstract class FakeHost : IAsyncDisposable
     /// <summary>"child process (pid N)" or "in-process".</summary>
     public abstract string Where { get; }
 
+    /// <summary>The child process's id, or null in-process.</summary>
+    public virtual int? Pid => null;
+
     public string OpenAiBaseUrl => BaseUrl + "/v1";
 
     public abstract Task<FakeStats> StatsAsync();
@@ -146,6 +149,8 @@ internal abstract class FakeHost : IAsyncDisposable
 
         public override string Where => $"child process (pid {process.Id})";
 
+        public override int? Pid => process.Id;
+
         public static async Task<FakeHost> StartAsync(FaultPlan plan)
         {
             var self = System.Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
@@ -158,6 +163,10 @@ internal abstract class FakeHost : IAsyncDisposable
             // The fake stands in for a provider's servers: it keeps the runtime's default (workstation) collector rather
             // than the harness's settings this executable carries (src/Keel.Cli/Runtime.props).
             start.Environment["DOTNET_gcServer"] = "0";
+            foreach (System.Collections.DictionaryEntry e in System.Environment.GetEnvironmentVariables())
+            {
+                if (((string)e.Key).StartsWith("FAKE_", StringComparison.Ordinal)) start.Environment[((string)e.Key)[5..]] = (string?)e.Value;
+            }
             // Under `dotnet Keel.Bench.dll` the process is the dotnet host: pass it the assembly.
             if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(FakeHost).Assembly.Location);
             start.ArgumentList.Add("serve-fake");

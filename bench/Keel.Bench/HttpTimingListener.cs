@@ -19,6 +19,8 @@ internal sealed class HttpTimingListener : IDisposable
     private long _queueSum;
     private long _queueMax;
     private long _queueSamples;
+    private long _threadSum;
+    private long _threadMax;
     private readonly long _origin = DateTime.UtcNow.Ticks;
 
     public HttpTimingListener()
@@ -35,16 +37,17 @@ internal sealed class HttpTimingListener : IDisposable
     }
 
     /// <summary>Mean wall-clock start of the requests (UTC), mean time their response headers arrived, and the thread pool's queue (mean, max).</summary>
-    public (DateTime? MeanStart, DateTime? MeanHeaders, double MeanQueue, long MaxQueue) Stop()
+    public (DateTime? MeanStart, DateTime? MeanHeaders, double MeanQueue, long MaxQueue, double MeanThreads, long MaxThreads) Stop()
     {
         _on = false;
         _sampler.Join();
         _listener.Dispose();
         lock (_gate)
         {
-            if (_requests == 0) return (null, null, 0, 0);
+            if (_requests == 0) return (null, null, 0, 0, 0, 0);
             return (new DateTime(_origin + _startTicks / _requests, DateTimeKind.Utc), new DateTime(_origin + _endTicks / _requests, DateTimeKind.Utc),
-                _queueSamples == 0 ? 0 : (double)_queueSum / _queueSamples, _queueMax);
+                _queueSamples == 0 ? 0 : (double)_queueSum / _queueSamples, _queueMax,
+                _queueSamples == 0 ? 0 : (double)_threadSum / _queueSamples, _threadMax);
         }
     }
 
@@ -70,8 +73,11 @@ internal sealed class HttpTimingListener : IDisposable
         while (_on)
         {
             var queued = ThreadPool.PendingWorkItemCount;
+            var threads = ThreadPool.ThreadCount;
             lock (_gate)
             {
+                _threadSum += threads;
+                _threadMax = Math.Max(_threadMax, threads);
                 _queueSum += queued;
                 _queueSamples++;
                 _queueMax = Math.Max(_queueMax, queued);

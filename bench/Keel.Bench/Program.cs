@@ -147,8 +147,12 @@ namespace Keel.Bench
                     jit?.Start();
                     gcs?.Start();
                     var http = httpTiming ? new HttpTimingListener() : null;
+                    var schedHarness = httpTiming ? SchedStat.Of(System.Environment.ProcessId) : null;
+                    var schedFake = httpTiming && fake.Pid is { } fakePid ? SchedStat.Of(fakePid) : null;
                     var m = await RunBench.RunAsync(fake.OpenAiBaseUrl, new RunSetup(samples, concurrency, limit, !noCache, db, progress, scenario), CancellationToken.None);
                     var httpParts = http?.Stop();
+                    var harnessSched = schedHarness?.Until(SchedStat.Of(System.Environment.ProcessId));
+                    var fakeSched = schedFake is not null && fake.Pid is { } fakePid2 ? schedFake.Until(SchedStat.Of(fakePid2)) : ((double, double, long)?)null;
                     foreach (var (name, count, ms, tiers) in jit?.Stop().Take(60) ?? []) Console.WriteLine($"jitted {count,4}x {ms,7:0.0} ms  tiers {tiers,-6} {name}");
                     if (gcs is not null)
                     {
@@ -167,8 +171,17 @@ namespace Keel.Bench
                     {
                         Console.WriteLine($"http timing:     sample start to HTTP send {(hs - ms0).TotalMilliseconds:0.00} ms, to the fake {(fa - hs).TotalMilliseconds:0.00} ms, "
                             + $"fake reply to response headers {(hh - fr).TotalMilliseconds:0.00} ms, headers to graded {(mf - hh).TotalMilliseconds:0.00} ms (means)");
-                        Console.WriteLine($"thread pool:     {httpParts.Value.MeanQueue:0.0} work items queued on average (every 5 ms), at most {httpParts.Value.MaxQueue}"
+                        // Absolute means, to line up with a packet capture on the loopback interface (see bench/README.md).
+                        Console.WriteLine($"http clock:      mean UTC times: start {ms0:HH:mm:ss.ffffff}, send {hs:HH:mm:ss.ffffff}, fake arrival {fa:HH:mm:ss.ffffff}, "
+                            + $"fake reply {fr:HH:mm:ss.ffffff}, headers {hh:HH:mm:ss.ffffff}, graded {mf:HH:mm:ss.ffffff}");
+                        Console.WriteLine($"thread pool:     {httpParts.Value.MeanQueue:0.0} work items queued on average (every 5 ms), at most {httpParts.Value.MaxQueue}; "
+                            + $"{httpParts.Value.MeanThreads:0.0} threads on average, at most {httpParts.Value.MaxThreads}"
                             + (after.CpuMs is null ? "" : $"; the fake's: {after.MeanQueue:0.0}, at most {after.MaxQueue}"));
+                        if (harnessSched is { } hsd)
+                        {
+                            Console.WriteLine($"scheduler:       harness threads ran {hsd.RunMs:0} ms and waited {hsd.WaitMs:0} ms runnable for a CPU ({hsd.Slices} slices)"
+                                + (fakeSched is { } fsd ? $"; the fake's ran {fsd.Item1:0} ms and waited {fsd.Item2:0} ms ({fsd.Item3} slices)" : ""));
+                        }
                     }
                     failed += m.Errors;
                     if (keepDb is not null) break;
