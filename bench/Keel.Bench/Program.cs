@@ -146,7 +146,7 @@ namespace Keel.Bench
                     using var gcs = gcReport ? new GcPhaseListener() : null;
                     jit?.Start();
                     gcs?.Start();
-                    var http = httpTiming ? new HttpTimingListener() : null;
+                    using var http = httpTiming ? new HttpTimingListener() : null;
                     var schedHarness = httpTiming ? SchedStat.Of(System.Environment.ProcessId) : null;
                     var schedFake = httpTiming && fake.Pid is { } fakePid ? SchedStat.Of(fakePid) : null;
                     var m = await RunBench.RunAsync(fake.OpenAiBaseUrl, new RunSetup(samples, concurrency, limit, !noCache, db, progress, scenario), CancellationToken.None);
