@@ -282,6 +282,7 @@ namespace Keel.Bench
                 Console.WriteLine($"fake latency:    its {latencyMs:0.#} ms delays ended {after.LateMs / after.Delays:0.00} ms late on average (timer lateness on the loaded machine)");
             }
 
+            Console.WriteLine($"pool threads:    {m.PoolThreads} at the end of the run (the thread pool's hill climbing settles differently from process to process)");
             Console.WriteLine($"JIT in the run:  {m.JitMethods} methods compiled, {m.JitTime.TotalMilliseconds:0} ms of compiler time (tiering; counted in harness CPU)");
             Console.WriteLine($"allocated:       {m.AllocatedBytes / 1048576.0:0.0} MB = {m.AllocatedBytes / 1024.0 / Math.Max(1, m.Ran):0.0} KB per sample; GCs gen0 {m.Gen0}, gen1 {m.Gen1}, gen2 {m.Gen2}; GC pauses {m.GcPause.TotalMilliseconds:0} ms ({m.GcPause / m.Wall:P1} of the wall time)");
             if (m.EphemeralSeen > 0)

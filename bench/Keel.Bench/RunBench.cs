@@ -41,7 +41,8 @@ internal sealed record RunMeasurement(
     DateTime? MeanStart,
     DateTime? MeanFinish,
     TimeSpan BeforeFirstStart,
-    TimeSpan AfterLastFinish);
+    TimeSpan AfterLastFinish,
+    int PoolThreads);
 
 /// <summary>
 /// One run of the built-in <c>core</c> suite, exactly as <c>keel eval</c> wires it (store, response cache, model factory,
@@ -85,11 +86,13 @@ internal static class RunBench
         var began = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
         RunSummary summary;
+        int poolThreads;
         await using (memory)
         {
             summary = await runner.RunAsync(run, suite, [model], new RunOptions(setup.Concurrency), progress, cancellationToken);
             clock.Stop();
             self.Refresh();
+            poolThreads = ThreadPool.ThreadCount;
         }
 
         var cpuUsed = self.TotalProcessorTime - cpu;
@@ -109,7 +112,7 @@ internal static class RunBench
             memory.EphemeralGcs.Count == 0 ? 0 : memory.EphemeralGcs.Average(g => g.Promoted) / 1048576.0,
             memory.EphemeralGcs.Count == 0 ? 0 : memory.EphemeralGcs.Average(g => g.Pause.TotalMilliseconds), memory.EphemeralGcs.Count, times.MeanMs, times.SteadyRate,
             times.MeanStart, times.MeanFinish, times.FirstStart is { } first ? first - began : TimeSpan.Zero,
-            times.LastFinish is { } last ? began + clock.Elapsed - last : TimeSpan.Zero);
+            times.LastFinish is { } last ? began + clock.Elapsed - last : TimeSpan.Zero, poolThreads);
     }
 
     /// <summary>
