@@ -2,6 +2,10 @@ using System.Diagnostics;
 
 namespace Keel.Bench;
 
+/// <summary>What <see cref="HttpTimingListener"/> saw: mean request start and response-header times (UTC, null without
+/// requests), and the harness's thread pool sampled every 5 ms (queued work items and threads, mean and maximum).</summary>
+internal sealed record HttpTiming(DateTime? MeanStart, DateTime? MeanHeaders, double MeanQueue, long MaxQueue, double MeanThreads, long MaxThreads);
+
 /// <summary>
 /// For --http-timing: listens to the HTTP client's own activities (<c>System.Net.Http</c>, one per request, from
 /// <c>SendAsync</c>'s start to the response headers) and samples the thread pool's queue every 5 ms. The activities
@@ -36,18 +40,19 @@ internal sealed class HttpTimingListener : IDisposable
         _sampler.Start();
     }
 
-    /// <summary>Mean wall-clock start of the requests (UTC), mean time their response headers arrived, and the thread pool's queue (mean, max).</summary>
-    public (DateTime? MeanStart, DateTime? MeanHeaders, double MeanQueue, long MaxQueue, double MeanThreads, long MaxThreads) Stop()
+    /// <summary>Stops listening and sampling; what was seen until now.</summary>
+    public HttpTiming Stop()
     {
         _on = false;
         _sampler.Join();
         _listener.Dispose();
         lock (_gate)
         {
-            if (_requests == 0) return (null, null, 0, 0, 0, 0);
-            return (new DateTime(_origin + _startTicks / _requests, DateTimeKind.Utc), new DateTime(_origin + _endTicks / _requests, DateTimeKind.Utc),
-                _queueSamples == 0 ? 0 : (double)_queueSum / _queueSamples, _queueMax,
-                _queueSamples == 0 ? 0 : (double)_threadSum / _queueSamples, _threadMax);
+            var samples = Math.Max(1, _queueSamples);
+            return new HttpTiming(
+                _requests == 0 ? null : new DateTime(_origin + _startTicks / _requests, DateTimeKind.Utc),
+                _requests == 0 ? null : new DateTime(_origin + _endTicks / _requests, DateTimeKind.Utc),
+                (double)_queueSum / samples, _queueMax, (double)_threadSum / samples, _threadMax);
         }
     }
 

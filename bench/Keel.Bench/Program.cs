@@ -167,22 +167,7 @@ namespace Keel.Bench
                     }
                     var after = await fake.StatsAsync();
                     Print(mode, m, before, after, concurrency, latencyMs, limit);
-                    if (httpParts is { MeanStart: { } hs, MeanHeaders: { } hh } && m.MeanStart is { } ms0 && m.MeanFinish is { } mf && after.MeanArrival is { } fa && after.MeanReply is { } fr)
-                    {
-                        Console.WriteLine($"http timing:     sample start to HTTP send {(hs - ms0).TotalMilliseconds:0.00} ms, to the fake {(fa - hs).TotalMilliseconds:0.00} ms, "
-                            + $"fake reply to response headers {(hh - fr).TotalMilliseconds:0.00} ms, headers to graded {(mf - hh).TotalMilliseconds:0.00} ms (means)");
-                        // Absolute means, to line up with a packet capture on the loopback interface (see bench/README.md).
-                        Console.WriteLine($"http clock:      mean UTC times: start {ms0:HH:mm:ss.ffffff}, send {hs:HH:mm:ss.ffffff}, fake arrival {fa:HH:mm:ss.ffffff}, "
-                            + $"fake reply {fr:HH:mm:ss.ffffff}, headers {hh:HH:mm:ss.ffffff}, graded {mf:HH:mm:ss.ffffff}");
-                        Console.WriteLine($"thread pool:     {httpParts.Value.MeanQueue:0.0} work items queued on average (every 5 ms), at most {httpParts.Value.MaxQueue}; "
-                            + $"{httpParts.Value.MeanThreads:0.0} threads on average, at most {httpParts.Value.MaxThreads}"
-                            + (after.CpuMs is null ? "" : $"; the fake's: {after.MeanQueue:0.0}, at most {after.MaxQueue}"));
-                        if (harnessSched is { } hsd)
-                        {
-                            Console.WriteLine($"scheduler:       harness threads ran {hsd.RunMs:0} ms and waited {hsd.WaitMs:0} ms runnable for a CPU ({hsd.Slices} slices)"
-                                + (fakeSched is { } fsd ? $"; the fake's ran {fsd.Item1:0} ms and waited {fsd.Item2:0} ms ({fsd.Item3} slices)" : ""));
-                        }
-                    }
+                    if (httpParts is not null) PrintHttpTiming(m, after, requests: after.Requests - before.Requests, httpParts, harnessSched, fakeSched);
                     failed += m.Errors;
                     if (keepDb is not null) break;
                 }
@@ -293,6 +278,30 @@ namespace Keel.Bench
             Console.WriteLine($"peak memory:     {Mb(m.PeakKernelBytes)} MB resident (kernel VmHWM{(m.PeakKernelReset ? ", over the run" : ", whole process lifetime")}); "
                 + $"sampled: working set {Mb(m.PeakWorkingSetBytes)} MB, GC heap {Mb(m.PeakGcHeapBytes)} MB, GC committed {Mb(m.PeakGcCommittedBytes)} MB");
             Console.WriteLine($"store:           {Mb(m.DbBytes)} MB database file");
+        }
+
+        /// <summary>The --http-timing lines: the request's parts (one request per sample only), then both processes' pools and scheduling.</summary>
+        private static void PrintHttpTiming(RunMeasurement m, FakeStats after, long requests, HttpTiming http,
+            (double RunMs, double WaitMs, long Slices)? harness, (double RunMs, double WaitMs, long Slices)? fake)
+        {
+            if (requests == m.Ran && m.ModelCalls == m.Ran && http is { MeanStart: { } send, MeanHeaders: { } headers }
+                && m.MeanStart is { } start && m.MeanFinish is { } graded && after.MeanArrival is { } arrival && after.MeanReply is { } reply)
+            {
+                Console.WriteLine($"http timing:     sample start to HTTP send {(send - start).TotalMilliseconds:0.00} ms, to the fake {(arrival - send).TotalMilliseconds:0.00} ms, "
+                    + $"fake reply to response headers {(headers - reply).TotalMilliseconds:0.00} ms, headers to graded {(graded - headers).TotalMilliseconds:0.00} ms (means)");
+                // Absolute means, to line up with a packet capture on the loopback interface (see bench/README.md).
+                Console.WriteLine($"http clock:      mean UTC times: start {start:HH:mm:ss.ffffff}, send {send:HH:mm:ss.ffffff}, fake arrival {arrival:HH:mm:ss.ffffff}, "
+                    + $"fake reply {reply:HH:mm:ss.ffffff}, headers {headers:HH:mm:ss.ffffff}, graded {graded:HH:mm:ss.ffffff}");
+            }
+
+            Console.WriteLine($"thread pool:     {http.MeanQueue:0.0} work items queued on average (every 5 ms), at most {http.MaxQueue}; "
+                + $"{http.MeanThreads:0.0} threads on average, at most {http.MaxThreads}"
+                + (after.CpuMs is null ? "" : $"; the fake's: {after.MeanQueue:0.0}, at most {after.MaxQueue}"));
+            if (harness is { } h)
+            {
+                Console.WriteLine($"scheduler:       harness threads ran {h.RunMs:0} ms and waited {h.WaitMs:0} ms runnable for a CPU ({h.Slices} slices)"
+                    + (fake is { } f ? $"; the fake's ran {f.RunMs:0} ms and waited {f.WaitMs:0} ms ({f.Slices} slices)" : ""));
+            }
         }
 
         private static string Mb(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture);
