@@ -160,9 +160,10 @@ internal abstract class FakeHost : IAsyncDisposable
                 RedirectStandardOutput = true,
                 UseShellExecute = false,
             };
-            // The fake stands in for a provider's servers: it keeps the runtime's default (workstation) collector rather
-            // than the harness's settings this executable carries (src/Keel.Cli/Runtime.props).
+            // The fake stands in for a provider's servers: it keeps the runtime's default (workstation) collector and
+            // thread-pool spinning rather than the harness's settings this executable carries (src/Keel.Cli/Runtime.props).
             start.Environment["DOTNET_gcServer"] = "0";
+            start.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "70"; // the runtime's default, not keel's 0
             foreach (System.Collections.DictionaryEntry e in System.Environment.GetEnvironmentVariables())
             {
                 if (((string)e.Key).StartsWith("FAKE_", StringComparison.Ordinal)) start.Environment[((string)e.Key)[5..]] = (string?)e.Value;

@@ -4,7 +4,7 @@ using Xunit;
 namespace Keel.Tests.Cli;
 
 /// <summary>
-/// The collector settings keel ships (src/Keel.Cli/Runtime.props): the throughput benchmark measured them and imports
+/// The collector and thread-pool settings keel ships (src/Keel.Cli/Runtime.props): the throughput benchmark measured them and imports
 /// the same file, so losing them from keel's runtime config would make keel slower than measured.
 /// </summary>
 public sealed class RuntimeConfigTests
@@ -18,5 +18,14 @@ public sealed class RuntimeConfigTests
         Assert.True(properties["System.GC.Server"]!.GetValue<bool>());
         Assert.Equal(0, properties["System.GC.DynamicAdaptationMode"]!.GetValue<int>());
         Assert.Equal(16 * 1024 * 1024, properties["System.GC.Gen0MaxBudget"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void Keel_thread_pool_workers_sleep_without_spinning_first()
+    {
+        var path = Path.ChangeExtension(KeelProcess.CliPath, ".runtimeconfig.json");
+        var properties = JsonNode.Parse(File.ReadAllText(path))!["runtimeOptions"]!["configProperties"]!;
+
+        Assert.Equal(0, properties["System.Threading.ThreadPool.UnfairSemaphoreSpinLimit"]!.GetValue<int>());
     }
 }
