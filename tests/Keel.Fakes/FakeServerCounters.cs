@@ -38,7 +38,7 @@ public sealed class FakeServerCounters
     /// The wall-clock origin of <see cref="MeanArrival"/> and <see cref="MeanReply"/>'s sums (UTC ticks at construction),
     /// so the sums stay far from overflow.
     /// </summary>
-    public long Origin { get; } = DateTime.UtcNow.Ticks;
+    private readonly long _origin = DateTime.UtcNow.Ticks;
 
     /// <summary>
     /// The mean wall-clock time requests arrived (their headers parsed) since the last <see cref="Reset"/>, or null before
@@ -68,16 +68,16 @@ public sealed class FakeServerCounters
     {
         Interlocked.Increment(ref _requests);
         Interlocked.Increment(ref _inFlight);
-        Interlocked.Add(ref _arrivalTicks, DateTime.UtcNow.Ticks - Origin);
+        Interlocked.Add(ref _arrivalTicks, DateTime.UtcNow.Ticks - _origin);
     }
 
     internal void Replied()
     {
         Interlocked.Increment(ref _replies);
-        Interlocked.Add(ref _replyTicks, DateTime.UtcNow.Ticks - Origin);
+        Interlocked.Add(ref _replyTicks, DateTime.UtcNow.Ticks - _origin);
     }
 
-    private DateTime? MeanOf(long count, long ticks) => count == 0 ? null : new DateTime(Origin + ticks / count, DateTimeKind.Utc);
+    private DateTime? MeanOf(long count, long ticks) => count == 0 ? null : new DateTime(_origin + ticks / count, DateTimeKind.Utc);
 
     internal void Delayed(TimeSpan late)
     {

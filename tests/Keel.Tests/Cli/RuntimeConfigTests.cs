@@ -9,11 +9,14 @@ namespace Keel.Tests.Cli;
 /// </summary>
 public sealed class RuntimeConfigTests
 {
+    /// <summary>The configuration properties of keel's runtimeconfig.json, beside the built CLI.</summary>
+    private static JsonNode Properties() =>
+        JsonNode.Parse(File.ReadAllText(Path.ChangeExtension(KeelProcess.CliPath, ".runtimeconfig.json")))!["runtimeOptions"]!["configProperties"]!;
+
     [Fact]
     public void Keel_runs_the_server_collector_with_DATAS_off_and_a_capped_gen0_budget()
     {
-        var path = Path.ChangeExtension(KeelProcess.CliPath, ".runtimeconfig.json");
-        var properties = JsonNode.Parse(File.ReadAllText(path))!["runtimeOptions"]!["configProperties"]!;
+        var properties = Properties();
 
         Assert.True(properties["System.GC.Server"]!.GetValue<bool>());
         Assert.Equal(0, properties["System.GC.DynamicAdaptationMode"]!.GetValue<int>());
@@ -23,9 +26,6 @@ public sealed class RuntimeConfigTests
     [Fact]
     public void Keel_thread_pool_workers_sleep_without_spinning_first()
     {
-        var path = Path.ChangeExtension(KeelProcess.CliPath, ".runtimeconfig.json");
-        var properties = JsonNode.Parse(File.ReadAllText(path))!["runtimeOptions"]!["configProperties"]!;
-
-        Assert.Equal(0, properties["System.Threading.ThreadPool.UnfairSemaphoreSpinLimit"]!.GetValue<int>());
+        Assert.Equal(0, Properties()["System.Threading.ThreadPool.UnfairSemaphoreSpinLimit"]!.GetValue<int>());
     }
 }
