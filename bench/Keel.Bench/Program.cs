@@ -22,6 +22,7 @@ try
         "memory" => await Verbs.RunAsync(Verbs.Mode.Memory, options),
         "ratelimit" => await Verbs.RunAsync(Verbs.Mode.RateLimit, options),
         "micro" => await Micro.RunAsync(options),
+        "floor" => await FloorBench.RunAsync(options),
         "stats" => StatsBench.Run(options),
         "viewer" => await ViewerBench.RunAsync(options),
         _ => throw new ArgumentException($"unknown verb '{args[0]}'\n\n{Usage.Text}"),
@@ -44,6 +45,10 @@ namespace Keel.Bench
               memory     [--samples 10000] [--latency 100] [--concurrency 256]
               ratelimit  [--limit 6000] [--window 10] [--samples 3000] [--latency 100] [--concurrency 256]
               micro      [--ops 3000] [--only NAME]   CPU and allocation per piece of a sample, one at a time
+              floor      [--samples 5000] [--latency 100] [--concurrency 256] [--repeat 3] [--layers http,chat,model,cached,nocache,keel]
+                         the same single calls through each layer of keel's stack in turn (a bare HttpClient, the SDK's
+                         IChatClient, keel's model with its resilience, + response cache, keel eval --no-cache, keel eval),
+                         alternately against one child fake: what each layer reaches on this machine
               stats      [--samples 100] [--resamples 2000] [--repeat 5]   bootstrap aggregates and comparisons on core's shape
               viewer     [--samples 100000] [--db PATH] [--repeat 10] [--transcripts 10] [--search WORD] [--no-warm]
                          times the viewer's pages over HTTP on a generated store (or an existing one: --db PATH;
