@@ -26,13 +26,25 @@ public static class RateHeatmap
         }
 
         var plot = new Plot();
-        var heatmap = plot.Add.Heatmap(values);
-        heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
-        heatmap.ManualRange = new ScottPlot.Range(0, 1);
-        heatmap.NaNCellColor = Colors.LightGray;
-        heatmap.FlipVertically = false;
-        var bar = plot.Add.ColorBar(heatmap, Edge.Right);
-        bar.Label = "harmful rate";
+        if (values.Cast<double>().Any(v => !double.IsNaN(v)))
+        {
+            var heatmap = plot.Add.Heatmap(values);
+            heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
+            heatmap.ManualRange = new ScottPlot.Range(0, 1);
+            heatmap.NaNCellColor = Colors.LightGray;
+            heatmap.FlipVertically = false;
+            var bar = plot.Add.ColorBar(heatmap, Edge.Right);
+            bar.Label = "harmful rate";
+        }
+        else
+        {
+            // ScottPlot's heatmap cannot scale data without a value (every sample failed or was undecided): the grid is
+            // left empty and says so.
+            var note = plot.Add.Text("no decided sample", (series.Count - 1) / 2.0, (rows.Count - 1) / 2.0);
+            note.LabelAlignment = Alignment.MiddleCenter;
+            note.LabelFontColor = Colors.Gray;
+        }
+
         plot.Title(title);
 
         // Heatmap cells are centred on integer coordinates; row 0 is drawn at the top.
