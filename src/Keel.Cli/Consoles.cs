@@ -17,6 +17,6 @@ internal static class Consoles
         return console;
     }
 
-    /// <summary>Prints an error the user can act on, without a stack trace.</summary>
-    public static void Error(string message) => Console.Error.WriteLine($"error: {message}");
+    /// <summary>Prints an error the user can act on, without a stack trace (and without any API key it may quote).</summary>
+    public static void Error(string message) => Console.Error.WriteLine($"error: {Keel.Models.Secrets.Redact(message)}");
 }

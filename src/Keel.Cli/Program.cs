@@ -28,6 +28,6 @@ try
 catch (Exception ex)
 {
     // Anything unforeseen: say what failed, without a stack trace. Finished samples are already stored.
-    Console.Error.WriteLine($"error: {ex.GetType().Name}: {ex.Message}");
+    Consoles.Error($"{ex.GetType().Name}: {ex.Message}");
     return ExitCodes.RunFailure;
 }

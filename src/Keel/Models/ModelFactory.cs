@@ -23,7 +23,8 @@ public sealed record ModelRunSettings(int Concurrency = 8, TimeSpan? RequestTime
 /// Creates <see cref="IAgentModel"/>s through the official SDKs behind <see cref="IChatClient"/>, each over its
 /// own resilient HTTP stack (<see cref="ResilienceHandler"/>). Keys come from <c>ANTHROPIC_API_KEY</c> /
 /// <c>OPENAI_API_KEY</c> or the variable the endpoint names; <c>ANTHROPIC_BASE_URL</c> and <c>OPENAI_BASE_URL</c>
-/// are honoured. Keys are never stored or printed.
+/// are honoured. Keys are never stored or printed: each is registered with <see cref="Secrets"/>, and a provider error that
+/// quotes it back is masked (<see cref="RedactingChatClient"/>).
 /// </summary>
 public sealed class ModelFactory(Func<string, string?>? environment = null)
 {
@@ -83,10 +84,12 @@ public sealed class ModelFactory(Func<string, string?>? environment = null)
         var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
 
         var maxTokens = endpoint.Defaults?.MaxTokens ?? 4096;
+        Secrets.Register(key);
         var inner = spec.Provider == "anthropic"
             ? Anthropic(spec.Name, key, baseUrl, http, maxTokens)
             : OpenAiClient(spec.Name, key, baseUrl, http, batch: settings.Batch is not null);
-        var builder = new ChatClientBuilder(inner);
+        // Innermost: an error that quotes the key is masked before telemetry, the agent loop or the store see it.
+        var builder = new ChatClientBuilder(new RedactingChatClient(inner));
         if (spec.Provider == "anthropic") builder.Use(client => new PromptCachingChatClient(client));
         if (settings.Telemetry) builder.UseOpenTelemetry(sourceName: TelemetrySource);
         return new ProviderModel(spec.ToString(), builder.Build(), http, limiter, cache, batching, endpoint.Defaults);
