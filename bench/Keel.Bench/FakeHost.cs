@@ -54,14 +54,30 @@ internal abstract class FakeHost : IAsyncDisposable
         }
     }
 
-    public static FaultPlan PlanFrom(Args args) => new()
+    public static FaultPlan PlanFrom(Args args)
     {
-        Latency = TimeSpan.FromMilliseconds(args.Double("latency", 0)),
-        RequestLimit = args.OptionalInt("request-limit"),
-        RequestLimitWindow = TimeSpan.FromSeconds(args.Double("window", 60)),
-    };
+        var plan = new FaultPlan
+        {
+            Latency = TimeSpan.FromMilliseconds(args.Double("latency", 0)),
+            RequestLimit = args.OptionalInt("request-limit"),
+            RequestLimitWindow = TimeSpan.FromSeconds(args.Double("window", 60)),
+            Seed = args.Int("fault-seed", 0),
+            RateLimitProbability = args.Double("rate-limited", 0),
+            RetryAfterSeconds = args.Int("retry-after", 1),
+            ServerErrorProbability = args.Double("server-errors", 0),
+            OverloadedProbability = args.Double("overloaded", 0),
+            HangProbability = args.Double("hangs", 0),
+            MalformedJsonProbability = args.Double("malformed", 0),
+            TruncatedBodyProbability = args.Double("truncated", 0),
+        };
+        plan.Validate();
+        return plan;
+    }
 
-    /// <summary>The <c>serve-fake</c> verb: serves until stdin closes; answers <c>stats</c> and <c>reset</c> lines on stdin.</summary>
+    /// <summary>
+    /// The <c>serve-fake</c> verb: serves until stdin closes; answers <c>stats</c>, <c>stats counters</c> (requests per
+    /// outcome), <c>reset</c> and <c>faults off</c> lines on stdin.
+    /// </summary>
     public static async Task<int> ServeAsync(Args args)
     {
         var plan = PlanFrom(args);
@@ -100,6 +116,18 @@ internal abstract class FakeHost : IAsyncDisposable
                         Console.Out.WriteLine("stats " + JsonSerializer.Serialize(stats));
                     }
 
+                    break;
+                case "faults off":
+                    // Latency and the request limit stay; every request is answered from now on (for `keel eval --resume`).
+                    server.Faults = server.Faults with
+                    {
+                        RateLimitProbability = 0, ServerErrorProbability = 0, OverloadedProbability = 0, HangProbability = 0,
+                        MalformedJsonProbability = 0, TruncatedBodyProbability = 0,
+                    };
+                    Console.Out.WriteLine("ok");
+                    break;
+                case "stats counters":
+                    Console.Out.WriteLine("counters " + string.Join(", ", Enum.GetValues<FakeOutcome>().Select(o => $"{o} {server.Counters[o]}")));
                     break;
                 case "reset":
                     server.Counters.Reset();

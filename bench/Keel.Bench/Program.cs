@@ -53,7 +53,10 @@ namespace Keel.Bench
               viewer     [--samples 100000] [--db PATH] [--repeat 10] [--transcripts 10] [--search WORD] [--no-warm]
                          times the viewer's pages over HTTP on a generated store (or an existing one: --db PATH;
                          a --db that does not exist yet is generated there and kept, so later runs skip generation)
-              serve-fake [--latency MS] [--request-limit N --window S] [--port P]   (used by the others)
+              serve-fake [--latency MS] [--request-limit N --window S] [--port P]   (used by the others; for a manual run
+                         against `keel eval`, also faults drawn per request: [--rate-limited P] [--retry-after S]
+                         [--server-errors P] [--overloaded P] [--hangs P] [--malformed P] [--truncated P] [--fault-seed N];
+                         stdin lines: stats, stats counters, reset, faults off)
 
             Common options:
               --warmup N      samples per warm-up round (default 2000; 0: no warm-up). Warm-up rounds run first, each on

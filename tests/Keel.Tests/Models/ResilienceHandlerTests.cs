@@ -123,6 +123,53 @@ public class ResilienceHandlerTests
         Assert.Equal(1 + Fast.MaxRetries, inner.Calls);
     }
 
+    private static Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> Json(string body, string mediaType = "application/json") =>
+        (_, _) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, System.Text.Encoding.UTF8, mediaType) });
+
+    [Theory]
+    [InlineData("""{"id":"x","choices":[""")] // cut short
+    [InlineData("""{"id":"x",}""")]
+    [InlineData("")]
+    public async Task A_success_whose_json_does_not_parse_is_retried(string garbage)
+    {
+        var inner = new Scripted(Json(garbage), Json("""{"id":"x"}"""));
+        var (client, _) = Client(inner);
+
+        using var response = await Post(client);
+
+        Assert.Equal(2, inner.Calls);
+        Assert.Equal("""{"id":"x"}""", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task When_every_reply_is_malformed_the_failure_says_so()
+    {
+        var inner = new Scripted(Json("""{"id":"x",}"""));
+        var (client, _) = Client(inner, Fast with { MaxRetries = 1 });
+
+        var ex = await Assert.ThrowsAsync<MalformedResponseException>(() => Post(client));
+
+        Assert.Equal(2, inner.Calls);
+        Assert.StartsWith("the provider answered 200 with a body that is not valid JSON (", ex.Message);
+        Assert.EndsWith(", at byte 10 of 11)", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("{\"a\":1}\n{\"b\":2}\n", "application/json")] // JSON Lines (batch results)
+    [InlineData("not json at all", "text/plain")]
+    [InlineData("not json at all", "application/octet-stream")]
+    [InlineData("[1, 2]", "application/problem+json")]
+    public async Task Well_formed_json_and_bodies_that_are_not_json_pass_through(string body, string mediaType)
+    {
+        var inner = new Scripted(Json(body, mediaType));
+        var (client, _) = Client(inner);
+
+        using var response = await Post(client);
+
+        Assert.Equal(1, inner.Calls);
+        Assert.Equal(body, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
     [Fact]
     public async Task Requests_per_minute_are_spread_out_client_side()
     {

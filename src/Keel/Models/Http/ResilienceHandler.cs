@@ -98,6 +98,14 @@ public sealed class ResilienceHandler : DelegatingHandler
                 var response = await base.SendAsync(request, attempt.Token).ConfigureAwait(false);
                 // Read the whole body inside the attempt: a hang mid-body times out and a cut body fails here, where it is retried.
                 await response.Content.LoadIntoBufferAsync(attempt.Token).ConfigureAwait(false);
+                // A success whose JSON does not parse is a corrupted reply: retried here, not failed by the SDK's parser.
+                if (MalformedResponse.Problem(response) is { } problem)
+                {
+                    var status = response.StatusCode;
+                    response.Dispose();
+                    throw new MalformedResponseException(status, problem);
+                }
+
                 if (TransientFailures.IsOverload(response.StatusCode)) Limiter.OnOverload();
                 else if (response.IsSuccessStatusCode) Limiter.OnSuccess();
                 return response;

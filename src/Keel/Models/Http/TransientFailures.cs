@@ -21,7 +21,7 @@ public static class TransientFailures
     /// <summary>Server faults that count against the circuit breaker (rate limits do not).</summary>
     public static bool IsServerFault(HttpStatusCode status) => IsRetryable(status) && status != HttpStatusCode.TooManyRequests;
 
-    /// <summary>Exceptions retried: connection failures, resets, truncated bodies, timeouts, an open circuit.</summary>
+    /// <summary>Exceptions retried: connection failures, resets, truncated or malformed bodies (<see cref="MalformedResponseException"/>), timeouts, an open circuit.</summary>
     public static bool IsRetryable(Exception exception) =>
         exception is HttpRequestException or IOException or TimeoutException or BrokenCircuitException;
 
