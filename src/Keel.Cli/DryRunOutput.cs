@@ -17,6 +17,12 @@ internal static class DryRunOutput
         foreach (var i in new[] { 1, 2, 3, 4 }) table.Columns[i].RightAligned();
         foreach (var e in estimates)
         {
+            if (!e.CallsModel)
+            {
+                table.AddRow(Markup.Escape(e.Model), N(e.Samples), "—", "—", "none (no model)");
+                continue;
+            }
+
             table.AddRow(Markup.Escape(e.Model), N(e.Samples), N(e.InputTokens), N(e.OutputTokens),
                 e.CostUsd is { } c ? c.ToString("0.####", CultureInfo.InvariantCulture) : "no prices");
         }

@@ -11,7 +11,8 @@ namespace Keel.Evaluation;
 /// <param name="InputTokens">Estimated input tokens over all its samples.</param>
 /// <param name="OutputTokens">Estimated output tokens over all its samples.</param>
 /// <param name="CostUsd">Estimated cost, or null without prices.</param>
-public sealed record CostEstimate(string Model, int Samples, long InputTokens, long OutputTokens, decimal? CostUsd);
+/// <param name="CallsModel">False for a <c>reference/*</c> agent: a script that calls no model, so it uses no tokens and costs nothing.</param>
+public sealed record CostEstimate(string Model, int Samples, long InputTokens, long OutputTokens, decimal? CostUsd, bool CallsModel = true);
 
 /// <summary>
 /// Estimates a run offline. Every condition is played through the real agent loop and simulated world
@@ -34,8 +35,10 @@ public sealed class CostEstimator(AgentLoop loop)
 
         var input = perCondition.Sum(c => c.Input) * config.Samples;
         var output = perCondition.Sum(c => c.Output) * config.Samples;
-        return config.ResolvedEndpoints.Select(e => new CostEstimate(e.Spec, perCondition.Count * config.Samples, input, output,
-            e.Prices?.Cost(new Keel.Transcripts.TokenUsage(input, output)))).ToList();
+        var samples = perCondition.Count * config.Samples;
+        return config.ResolvedEndpoints.Select(e => ModelSpec.Parse(e.Spec).Provider == "reference"
+            ? new CostEstimate(e.Spec, samples, 0, 0, 0m, CallsModel: false)
+            : new CostEstimate(e.Spec, samples, input, output, e.Prices?.Cost(new Keel.Transcripts.TokenUsage(input, output)))).ToList();
     }
 
     private async Task<(long Input, long Output)> PlayAsync(Condition condition, ExemplarPath path, AgentOptions agent, CancellationToken cancellationToken)

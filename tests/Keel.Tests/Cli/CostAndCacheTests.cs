@@ -163,7 +163,11 @@ public class CostAndCacheTests
         Assert.InRange(input / 36, 2_000, 100_000);
         Assert.InRange(output / 36, 50, 5_000);
         Assert.Equal((input * 3m + output * 15m) / 1_000_000m, priced.GetProperty("cost_usd").GetDecimal());
-        Assert.Equal(JsonValueKind.Null, doc.GetProperty("models")[1].GetProperty("cost_usd").ValueKind);
+        Assert.True(priced.GetProperty("calls_model").GetBoolean());
+        // A reference agent is a script: it calls no model, so it uses no tokens and costs nothing.
+        var reference = doc.GetProperty("models")[1];
+        Assert.False(reference.GetProperty("calls_model").GetBoolean());
+        Assert.Equal((0L, 0L, 0m), (reference.GetProperty("input_tokens").GetInt64(), reference.GetProperty("output_tokens").GetInt64(), reference.GetProperty("cost_usd").GetDecimal()));
     }
 
     [Theory]
