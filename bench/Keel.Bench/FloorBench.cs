@@ -79,7 +79,7 @@ internal static class FloorBench
             };
 
             async Task<RunMeasurement> EvalAsync(string layer, int n, string db) =>
-                await RunBench.RunAsync(fake.OpenAiBaseUrl, new RunSetup(n, concurrency, null, layer == "keel", db, false, scenario), CancellationToken.None);
+                await RunBench.RunAsync(fake.BaseUrl, new RunSetup(n, concurrency, null, layer == "keel", db, false, scenario), CancellationToken.None);
 
             if (warmup > 0)
             {
@@ -174,7 +174,7 @@ internal static class FloorBench
     {
         await using var server = await FakeProviderServer.StartAsync();
         server.RecordRequests = true;
-        await RunBench.RunAsync(server.OpenAiBaseUrl, new RunSetup(1, 1, null, false, Path.Combine(temp, "record.db"), false, scenario), CancellationToken.None);
+        await RunBench.RunAsync(server.BaseUrl, new RunSetup(1, 1, null, false, Path.Combine(temp, "record.db"), false, scenario), CancellationToken.None);
         var recorded = server.Recorded.FirstOrDefault() ?? throw new InvalidOperationException("keel sent no request");
         return JsonSerializer.SerializeToUtf8Bytes(recorded.Body);
     }

@@ -82,6 +82,11 @@ internal static class Micro
             await Measure("store: save sample (1 per commit)", async () => { var c = Next(); await store.SaveSampleAsync(run.Id, c.Result with { Key = c.Result.Key with { Epoch = ++epoch } }, CancellationToken.None); return 0; });
             await Measure("SDK call, no socket (M.E.AI + OpenAI)", () => { var c = Next(); return sdk.GetResponseAsync(c.Messages, c.Options, CancellationToken.None); });
             await Measure("  with ResilienceHandler", () => { var c = Next(); return sdkResilient.GetResponseAsync(c.Messages, c.Options, CancellationToken.None); });
+            var anthropic = ModelFactory.AnthropicClient("fake", "none", "http://fake.invalid", new HttpClient(new InMemoryReplyHandler(AnthropicReply)) { Timeout = Timeout.InfiniteTimeSpan }, 4096);
+            await Measure("SDK call, no socket (M.E.AI + Anthropic)", () => { var c = Next(); return anthropic.GetResponseAsync(c.Messages, c.Options, CancellationToken.None); });
+            await Measure("  the same without tool declarations", () => { var c = Next(); var o = c.Options.Clone(); o.Tools = null; return anthropic.GetResponseAsync(c.Messages, o, CancellationToken.None); });
+            var caching = new PromptCachingChatClient(anthropic);
+            await Measure("  with prompt caching", () => { var c = Next(); return caching.GetResponseAsync(c.Messages, c.Options, CancellationToken.None); });
             await Measure("model call over HTTP (no cache)", () => { var c = Next(); return model.ClientFor(new SampleContext(1, c.Condition, 1)).GetResponseAsync(c.Messages, c.Options, CancellationToken.None); });
             using var http = new HttpClient(new Keel.Models.Http.ResilienceHandler(Keel.Models.Http.ResilienceOptions.Default,
                 new Keel.Models.Http.AdaptiveConcurrencyLimiter(1, 8), null, null, new SocketsHttpHandler()));
@@ -141,16 +146,22 @@ internal static class Micro
         return ModelFactory.OpenAiClient("fake", "none", baseUrl, new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan });
     }
 
-    /// <summary>Reads the request body and answers with the fake provider's default chat completion.</summary>
-    private sealed class InMemoryReplyHandler : HttpMessageHandler
+    /// <summary>An Anthropic Messages reply like the fake provider's default.</summary>
+    private static readonly byte[] AnthropicReply = System.Text.Encoding.UTF8.GetBytes(
+        """{"id":"msg_fake","type":"message","role":"assistant","model":"fake","content":[{"type":"text","text":"OK"}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":100,"output_tokens":20,"cache_creation_input_tokens":0,"cache_read_input_tokens":0}}""");
+
+    /// <summary>Reads the request body and answers with a fixed reply (default: the fake provider's default chat completion).</summary>
+    private sealed class InMemoryReplyHandler(byte[]? reply = null) : HttpMessageHandler
     {
-        private static readonly byte[] Reply = System.Text.Encoding.UTF8.GetBytes(
+        private static readonly byte[] OpenAiReply = System.Text.Encoding.UTF8.GetBytes(
             """{"id":"chatcmpl-fake","object":"chat.completion","created":1700000000,"model":"fake","choices":[{"index":0,"message":{"role":"assistant","content":"OK"},"finish_reason":"stop"}],"usage":{"prompt_tokens":100,"completion_tokens":20,"total_tokens":120,"prompt_tokens_details":{"cached_tokens":0}}}""");
+
+        private readonly byte[] _reply = reply ?? OpenAiReply;
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             if (request.Content is { } content) await content.CopyToAsync(Stream.Null, cancellationToken);
-            var response = new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new ByteArrayContent(Reply), RequestMessage = request };
+            var response = new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new ByteArrayContent(_reply), RequestMessage = request };
             response.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
             return response;
         }

@@ -64,6 +64,8 @@ namespace Keel.Bench
                               fewer than 50 methods (tiered compilation has settled) or --warmup-rounds (default 20)
               --in-process    run the fake in this process (default: a child process, so CPU and memory are the harness's)
               --no-cache      run without the response cache (keel eval --no-cache)
+              --provider P    openai (default: openai-compatible/fake over the OpenAI SDK) or anthropic (anthropic/fake over
+                              the Anthropic SDK, with its prompt-caching layer), for throughput, memory and ratelimit
               --db PATH       store file (default: a temporary file, deleted afterwards)
               --progress      print progress to stderr every 2 s
               --repeat R      measure R runs one after another in this process (each on a new store)
@@ -101,6 +103,8 @@ namespace Keel.Bench
             var progress = args.Flag("progress");
             var repeat = args.Int("repeat", 1);
             var scenario = args.OptionalString("scenario");
+            var provider = args.String("provider", "openai");
+            _ = RunBench.SpecFor(provider); // rejects an unknown provider before anything starts
             var jitReport = args.Flag("jit-report");
             var gcReport = args.Flag("gc-report");
             var httpTiming = args.Flag("http-timing");
@@ -134,10 +138,10 @@ namespace Keel.Bench
                 Console.WriteLine($"machine:         {System.Environment.ProcessorCount} cores, .NET {System.Environment.Version}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC, latency mode {GCSettings.LatencyMode} (Batch: no background GC)");
                 Console.WriteLine($"fake provider:   {fake.Where}, latency {latencyMs:0.#} ms"
                     + (plan.RequestLimit is { } n ? $", {n} requests per sliding {window:0.#} s window (= {limit}/min)" : ""));
-                Console.WriteLine($"harness:         keel eval wiring, suite core{(scenario is null ? "" : $" (scenario {scenario})")}, {RunBench.ModelSpec}, concurrency {concurrency}, response cache {(noCache ? "off" : "on")}"
+                Console.WriteLine($"harness:         keel eval wiring, suite core{(scenario is null ? "" : $" (scenario {scenario})")}, {RunBench.SpecFor(provider)}, concurrency {concurrency}, response cache {(noCache ? "off" : "on")}"
                     + (limit is { } rpm ? $", requests_per_minute {rpm}" : ""));
 
-                if (warmup > 0 && warmupRounds > 0) await WarmUpAsync(fake, inProcess, plan, warmup, warmupRounds, concurrency, !noCache, temp, scenario);
+                if (warmup > 0 && warmupRounds > 0) await WarmUpAsync(fake, inProcess, plan, warmup, warmupRounds, concurrency, !noCache, temp, scenario, provider);
 
                 var failed = 0;
                 for (var i = 1; i <= repeat; i++)
@@ -157,7 +161,7 @@ namespace Keel.Bench
                     using var http = httpTiming ? new HttpTimingListener() : null;
                     var schedHarness = httpTiming ? SchedStat.Of(System.Environment.ProcessId) : null;
                     var schedFake = httpTiming && fake.Pid is { } fakePid ? SchedStat.Of(fakePid) : null;
-                    var m = await RunBench.RunAsync(fake.OpenAiBaseUrl, new RunSetup(samples, concurrency, limit, !noCache, db, progress, scenario), CancellationToken.None);
+                    var m = await RunBench.RunAsync(fake.BaseUrl, new RunSetup(samples, concurrency, limit, !noCache, db, progress, scenario, provider), CancellationToken.None);
                     var httpParts = http?.Stop();
                     var harnessSched = schedHarness?.Until(SchedStat.Of(System.Environment.ProcessId));
                     var fakeSched = schedFake is not null && fake.Pid is { } fakePid2 ? schedFake.Until(SchedStat.Of(fakePid2)) : ((double, double, long)?)null;
@@ -199,14 +203,15 @@ namespace Keel.Bench
         /// Rounds of <paramref name="samples"/> samples against <paramref name="main"/>, or a second fake without its request
         /// limit (so the limited fake's window is untouched), until tiered compilation settles: a round that JIT-compiles fewer than 50 methods.
         /// </summary>
-        private static async Task WarmUpAsync(FakeHost main, bool inProcess, FaultPlan plan, int samples, int rounds, int concurrency, bool cache, string temp, string? scenario)
+        private static async Task WarmUpAsync(FakeHost main, bool inProcess, FaultPlan plan, int samples, int rounds, int concurrency, bool cache, string temp, string? scenario,
+            string provider)
         {
             await using var own = plan.RequestLimit is null ? null : await FakeHost.StartAsync(inProcess, plan with { RequestLimit = null });
             var fake = own ?? main;
             for (var round = 1; round <= rounds; round++)
             {
                 var db = Path.Combine(temp, $"warmup-{round}.db");
-                var w = await RunBench.RunAsync(fake.OpenAiBaseUrl, new RunSetup(samples, concurrency, null, cache, db, false, scenario), CancellationToken.None);
+                var w = await RunBench.RunAsync(fake.BaseUrl, new RunSetup(samples, concurrency, null, cache, db, false, scenario, provider), CancellationToken.None);
                 foreach (var f in Directory.GetFiles(temp, $"warmup-{round}.db*")) File.Delete(f);
                 Console.WriteLine($"warm-up {round,2}:     {w.Planned} samples in {w.Wall.TotalSeconds:0.00} s, {w.Ran / w.Wall.TotalSeconds:0} samples/s, "
                     + $"{w.Cpu.TotalMilliseconds / Math.Max(1, w.ModelCalls):0.000} ms CPU per call, {w.JitMethods} methods JIT-compiled (not counted)");

@@ -8,7 +8,8 @@ using Keel.Suites;
 namespace Keel.Bench;
 
 /// <summary>How one measured run is set up.</summary>
-internal sealed record RunSetup(int Samples, int Concurrency, int? RequestsPerMinute, bool ResponseCache, string DbPath, bool Progress, string? Scenario = null);
+internal sealed record RunSetup(int Samples, int Concurrency, int? RequestsPerMinute, bool ResponseCache, string DbPath, bool Progress, string? Scenario = null,
+    string Provider = "openai");
 
 /// <summary>What one measured run did and used.</summary>
 internal sealed record RunMeasurement(
@@ -46,27 +47,39 @@ internal sealed record RunMeasurement(
 
 /// <summary>
 /// One run of the built-in <c>core</c> suite, exactly as <c>keel eval</c> wires it (store, response cache, model factory,
-/// <see cref="EvalRunner"/>), against an <c>openai-compatible</c> endpoint at the fake's URL; measured around
+/// <see cref="EvalRunner"/>), against an <c>openai-compatible</c> (or, with <c>--provider anthropic</c>, an <c>anthropic</c>) endpoint at the fake's URL; measured around
 /// <see cref="EvalRunner.RunAsync"/> only.
 /// </summary>
 internal static class RunBench
 {
     public const string ModelSpec = "openai-compatible/fake";
 
-    public static async Task<RunMeasurement> RunAsync(string openAiBaseUrl, RunSetup setup, CancellationToken cancellationToken)
+    /// <summary>The model spec a run uses: <c>openai-compatible/fake</c>, or <c>anthropic/fake</c> for <c>--provider anthropic</c>.</summary>
+    public static string SpecFor(string provider) => provider switch
     {
+        "openai" => ModelSpec,
+        "anthropic" => "anthropic/fake",
+        _ => throw new ArgumentException($"--provider: '{provider}' is not openai or anthropic"),
+    };
+
+    /// <summary>A run against the fake at <paramref name="fakeBaseUrl"/> (its root: the OpenAI endpoint is under /v1).</summary>
+    public static async Task<RunMeasurement> RunAsync(string fakeBaseUrl, RunSetup setup, CancellationToken cancellationToken)
+    {
+        var spec = SpecFor(setup.Provider);
+        var anthropic = setup.Provider == "anthropic";
         var suite = SuiteResolver.Resolve("core");
         IReadOnlyList<string>? scenarios = setup.Scenario is { } only ? [only] : null;
         var conditions = suite.Conditions.Count(c => scenarios is null || scenarios.Contains(c.ScenarioId));
         if (conditions == 0) throw new ArgumentException($"the core suite has no scenario '{setup.Scenario}'");
         var epochs = Math.Max(1, (setup.Samples + conditions - 1) / conditions);
-        var endpoint = new EndpointConfig(ModelSpec, BaseUrl: openAiBaseUrl, RequestsPerMinute: setup.RequestsPerMinute);
-        var config = new EvalConfig("core", [ModelSpec], epochs, Seed: 1, new AgentOptions(), [endpoint], Scenarios: scenarios);
+        var endpoint = new EndpointConfig(spec, BaseUrl: anthropic ? fakeBaseUrl : fakeBaseUrl + "/v1", RequestsPerMinute: setup.RequestsPerMinute);
+        var config = new EvalConfig("core", [spec], epochs, Seed: 1, new AgentOptions(), [endpoint], Scenarios: scenarios);
         var run = RunFactory.Create(config, suite);
 
         await using var store = await KeelStore.OpenAsync(setup.DbPath, cancellationToken);
         await store.CreateRunAsync(run, cancellationToken);
-        using var model = new ModelFactory(_ => null).Create(endpoint, new ModelRunSettings(setup.Concurrency),
+        // The Anthropic SDK needs a key; the fake ignores it.
+        using var model = new ModelFactory(name => name == "ANTHROPIC_API_KEY" ? "bench-key-not-secret" : null).Create(endpoint, new ModelRunSettings(setup.Concurrency),
             setup.ResponseCache ? store : null, store);
         var runner = new EvalRunner(store, AgentLoop.Default);
 

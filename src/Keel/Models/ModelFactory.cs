@@ -86,7 +86,7 @@ public sealed class ModelFactory(Func<string, string?>? environment = null)
         var maxTokens = endpoint.Defaults?.MaxTokens ?? 4096;
         Secrets.Register(key);
         var inner = spec.Provider == "anthropic"
-            ? Anthropic(spec.Name, key, baseUrl, http, maxTokens)
+            ? AnthropicClient(spec.Name, key, baseUrl, http, maxTokens)
             : OpenAiClient(spec.Name, key, baseUrl, http, batch: settings.Batch is not null);
         // Innermost: an error that quotes the key is masked before telemetry, the agent loop or the store see it.
         var builder = new ChatClientBuilder(new RedactingChatClient(inner));
@@ -132,12 +132,17 @@ public sealed class ModelFactory(Func<string, string?>? environment = null)
         }
     }
 
-    private static IChatClient Anthropic(string model, string key, string? baseUrl, HttpClient http, int maxTokens)
+    /// <summary>
+    /// The chat client for an Anthropic endpoint over <paramref name="http"/>, as <see cref="Create"/> builds it (the SDK's own
+    /// retries off, tool declarations converted once: <see cref="AnthropicToolsChatClient"/>), without prompt caching, the response
+    /// cache or defaults above it.
+    /// </summary>
+    public static IChatClient AnthropicClient(string model, string key, string? baseUrl, HttpClient http, int maxTokens)
     {
         var client = baseUrl is { Length: > 0 }
             ? new AnthropicClient { ApiKey = key, BaseUrl = baseUrl, HttpClient = http, MaxRetries = 0, Timeout = SdkTimeout }
             : new AnthropicClient { ApiKey = key, HttpClient = http, MaxRetries = 0, Timeout = SdkTimeout };
-        return client.AsIChatClient(model, maxTokens);
+        return new AnthropicToolsChatClient(client.AsIChatClient(model, maxTokens));
     }
 
     /// <summary>

@@ -1,0 +1,135 @@
+using System.Text;
+using Anthropic;
+using Keel.Agents;
+using Keel.Models;
+using Keel.Suites;
+using Microsoft.Extensions.AI;
+using Xunit;
+
+namespace Keel.Tests.Models;
+
+/// <summary>Tool declarations converted once for the Anthropic SDK: the request body stays the one its adapter writes itself.</summary>
+public class AnthropicToolsChatClientTests
+{
+    private const string Reply =
+        """{"id":"msg_x","type":"message","role":"assistant","model":"m","content":[{"type":"text","text":"OK"}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":10,"output_tokens":2}}""";
+
+    public static TheoryData<string> CoreConditions()
+    {
+        var data = new TheoryData<string>();
+        foreach (var c in SuiteResolver.Resolve("core").Conditions) data.Add(c.Id);
+        return data;
+    }
+
+    [Fact]
+    public void This_sdk_exposes_the_schema_transform_the_conversion_uses()
+    {
+        // If an SDK upgrade hides it, declarations pass through unconverted (correct, but every call converts them again).
+        Assert.True(AnthropicToolsChatClient.Converts);
+    }
+
+    [Theory]
+    [MemberData(nameof(CoreConditions))]
+    public async Task Every_core_condition_sends_the_body_the_adapter_writes_itself(string conditionId)
+    {
+        var condition = SuiteResolver.Resolve("core").Conditions.Single(c => c.Id == conditionId);
+        var captured = new Capturing();
+        await AgentLoop.Default.RunAsync(captured, condition.Spec, new AgentOptions(), CancellationToken.None);
+
+        var (expected, actual) = await BodiesAsync(captured.Messages!, captured.Options!);
+
+        Assert.Equal(expected, actual);
+    }
+
+    [Theory]
+    [InlineData("none")]
+    [InlineData("required")]
+    [InlineData("function")]
+    public async Task Tool_modes_are_sent_as_the_adapter_sends_them(string mode)
+    {
+        var tools = Keel.Environment.ToolCatalogue.Default;
+        var options = new ChatOptions
+        {
+            Tools = [tools.Find("read_inbox")!.Definition.Declaration(), tools.Find("send_email")!.Definition.Declaration()],
+            ToolMode = mode switch { "none" => ChatToolMode.None, "required" => ChatToolMode.RequireAny, _ => ChatToolMode.RequireSpecific("send_email") },
+            Temperature = 0.3f,
+        };
+
+        var (expected, actual) = await BodiesAsync([new(ChatRole.System, "You are Atlas."), new(ChatRole.User, "Go.")], options);
+
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public async Task Hosted_tools_go_through_unchanged()
+    {
+        var tool = Keel.Environment.ToolCatalogue.Default.Find("read_inbox")!.Definition.Declaration();
+        var hosted = new ChatOptions { Tools = [tool, new HostedWebSearchTool()] };
+
+        var (expected, actual) = await BodiesAsync([new(ChatRole.User, "Go.")], hosted);
+
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public async Task The_callers_options_are_left_as_they_were()
+    {
+        var tool = Keel.Environment.ToolCatalogue.Default.Find("read_inbox")!.Definition.Declaration();
+        var options = new ChatOptions { Tools = [tool] };
+
+        await BodiesAsync([new(ChatRole.User, "Go.")], options);
+
+        Assert.Same(tool, Assert.Single(options.Tools!));
+    }
+
+    /// <summary>The request body of one call through the SDK's adapter alone, and through Keel's (with converted tools).</summary>
+    private static async Task<(string Expected, string Actual)> BodiesAsync(IReadOnlyList<ChatMessage> messages, ChatOptions options)
+    {
+        var plainCatcher = new BodyCatcher();
+        var plain = new AnthropicClient { ApiKey = "none", BaseUrl = "http://127.0.0.1:9", HttpClient = new HttpClient(plainCatcher), MaxRetries = 0 }.AsIChatClient("m", 4096);
+        var keelCatcher = new BodyCatcher();
+        var keel = ModelFactory.AnthropicClient("m", "none", "http://127.0.0.1:9", new HttpClient(keelCatcher), 4096);
+        Assert.IsType<AnthropicToolsChatClient>(keel);
+
+        await plain.GetResponseAsync(messages, options.Clone());
+        await keel.GetResponseAsync(messages, options);
+        await keel.GetResponseAsync(messages, options); // the second call uses the tools converted by the first
+        Assert.Equal(keelCatcher.Bodies[0], keelCatcher.Bodies[1]);
+        return (plainCatcher.Bodies[0], keelCatcher.Bodies[1]);
+    }
+
+    private sealed class BodyCatcher : HttpMessageHandler
+    {
+        public List<string> Bodies { get; } = [];
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Bodies.Add(await request.Content!.ReadAsStringAsync(cancellationToken));
+            return new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new StringContent(Reply, Encoding.UTF8, "application/json") };
+        }
+    }
+
+    /// <summary>Keeps the messages and options of the first call and answers "OK".</summary>
+    private sealed class Capturing : IChatClient
+    {
+        public IReadOnlyList<ChatMessage>? Messages { get; private set; }
+
+        public ChatOptions? Options { get; private set; }
+
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            Messages ??= messages.ToList();
+            Options ??= options;
+            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "OK")) { FinishReason = ChatFinishReason.Stop });
+        }
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+}
