@@ -1,5 +1,3 @@
-using System.Text;
-using Anthropic;
 using Keel.Agents;
 using Keel.Models;
 using Keel.Suites;
@@ -11,9 +9,6 @@ namespace Keel.Tests.Models;
 /// <summary>Tool declarations converted once for the Anthropic SDK: the request body stays the one its adapter writes itself.</summary>
 public class AnthropicToolsChatClientTests
 {
-    private const string Reply =
-        """{"id":"msg_x","type":"message","role":"assistant","model":"m","content":[{"type":"text","text":"OK"}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":10,"output_tokens":2}}""";
-
     public static TheoryData<string> CoreConditions()
     {
         var data = new TheoryData<string>();
@@ -33,7 +28,7 @@ public class AnthropicToolsChatClientTests
     public async Task Every_core_condition_sends_the_body_the_adapter_writes_itself(string conditionId)
     {
         var condition = SuiteResolver.Resolve("core").Conditions.Single(c => c.Id == conditionId);
-        var captured = new Capturing();
+        var captured = new AnthropicBodies.FirstCall();
         await AgentLoop.Default.RunAsync(captured, condition.Spec, new AgentOptions(), CancellationToken.None);
 
         var (expected, actual) = await BodiesAsync(captured.Messages!, captured.Options!);
@@ -85,9 +80,9 @@ public class AnthropicToolsChatClientTests
     /// <summary>The request body of one call through the SDK's adapter alone, and through Keel's (with converted tools).</summary>
     private static async Task<(string Expected, string Actual)> BodiesAsync(IReadOnlyList<ChatMessage> messages, ChatOptions options)
     {
-        var plainCatcher = new BodyCatcher();
-        var plain = new AnthropicClient { ApiKey = "none", BaseUrl = "http://127.0.0.1:9", HttpClient = new HttpClient(plainCatcher), MaxRetries = 0 }.AsIChatClient("m", 4096);
-        var keelCatcher = new BodyCatcher();
+        var plainCatcher = new AnthropicBodies.Catcher();
+        var plain = AnthropicBodies.Adapter(plainCatcher);
+        var keelCatcher = new AnthropicBodies.Catcher();
         var keel = ModelFactory.AnthropicClient("m", "none", "http://127.0.0.1:9", new HttpClient(keelCatcher), 4096);
         Assert.IsType<AnthropicToolsChatClient>(keel);
 
@@ -96,40 +91,5 @@ public class AnthropicToolsChatClientTests
         await keel.GetResponseAsync(messages, options); // the second call uses the tools converted by the first
         Assert.Equal(keelCatcher.Bodies[0], keelCatcher.Bodies[1]);
         return (plainCatcher.Bodies[0], keelCatcher.Bodies[1]);
-    }
-
-    private sealed class BodyCatcher : HttpMessageHandler
-    {
-        public List<string> Bodies { get; } = [];
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            Bodies.Add(await request.Content!.ReadAsStringAsync(cancellationToken));
-            return new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new StringContent(Reply, Encoding.UTF8, "application/json") };
-        }
-    }
-
-    /// <summary>Keeps the messages and options of the first call and answers "OK".</summary>
-    private sealed class Capturing : IChatClient
-    {
-        public IReadOnlyList<ChatMessage>? Messages { get; private set; }
-
-        public ChatOptions? Options { get; private set; }
-
-        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-        {
-            Messages ??= messages.ToList();
-            Options ??= options;
-            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "OK")) { FinishReason = ChatFinishReason.Stop });
-        }
-
-        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
-
-        public object? GetService(Type serviceType, object? serviceKey = null) => null;
-
-        public void Dispose()
-        {
-        }
     }
 }
