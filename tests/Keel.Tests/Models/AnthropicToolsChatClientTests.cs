@@ -1,6 +1,4 @@
-using Keel.Agents;
 using Keel.Models;
-using Keel.Suites;
 using Microsoft.Extensions.AI;
 using Xunit;
 
@@ -9,13 +7,6 @@ namespace Keel.Tests.Models;
 /// <summary>Tool declarations converted once for the Anthropic SDK: the request body stays the one its adapter writes itself.</summary>
 public class AnthropicToolsChatClientTests
 {
-    public static TheoryData<string> CoreConditions()
-    {
-        var data = new TheoryData<string>();
-        foreach (var c in SuiteResolver.Resolve("core").Conditions) data.Add(c.Id);
-        return data;
-    }
-
     [Fact]
     public void This_sdk_exposes_the_schema_transform_the_conversion_uses()
     {
@@ -24,14 +15,12 @@ public class AnthropicToolsChatClientTests
     }
 
     [Theory]
-    [MemberData(nameof(CoreConditions))]
+    [MemberData(nameof(ProviderBodies.CoreConditions), MemberType = typeof(ProviderBodies))]
     public async Task Every_core_condition_sends_the_body_the_adapter_writes_itself(string conditionId)
     {
-        var condition = SuiteResolver.Resolve("core").Conditions.Single(c => c.Id == conditionId);
-        var captured = new AnthropicBodies.FirstCall();
-        await AgentLoop.Default.RunAsync(captured, condition.Spec, new AgentOptions(), CancellationToken.None);
+        var (messages, options) = await ProviderBodies.FirstCallAsync(conditionId);
 
-        var (expected, actual) = await BodiesAsync(captured.Messages!, captured.Options!);
+        var (expected, actual) = await BodiesAsync(messages, options);
 
         Assert.Equal(expected, actual);
     }
@@ -80,9 +69,9 @@ public class AnthropicToolsChatClientTests
     /// <summary>The request body of one call through the SDK's adapter alone, and through Keel's (with converted tools).</summary>
     private static async Task<(string Expected, string Actual)> BodiesAsync(IReadOnlyList<ChatMessage> messages, ChatOptions options)
     {
-        var plainCatcher = new AnthropicBodies.Catcher();
-        var plain = AnthropicBodies.Adapter(plainCatcher);
-        var keelCatcher = new AnthropicBodies.Catcher();
+        var plainCatcher = ProviderBodies.Anthropic();
+        var plain = ProviderBodies.AnthropicAdapter(plainCatcher);
+        var keelCatcher = ProviderBodies.Anthropic();
         var keel = ModelFactory.AnthropicClient("m", "none", "http://127.0.0.1:9", new HttpClient(keelCatcher), 4096);
         Assert.IsType<AnthropicToolsChatClient>(keel);
 

@@ -1,36 +1,18 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
-using System.Text;
-using Keel.Agents;
 using Keel.Models;
-using Keel.Suites;
 using Microsoft.Extensions.AI;
-using OpenAI;
 using Xunit;
 
 namespace Keel.Tests.Models;
 
 public class OpenAiToolsChatClientTests
 {
-    private const string Reply =
-        """{"id":"x","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"OK"},"finish_reason":"stop"}]}""";
-
-    public static TheoryData<string> CoreConditions()
-    {
-        var data = new TheoryData<string>();
-        foreach (var c in SuiteResolver.Resolve("core").Conditions) data.Add(c.Id);
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(CoreConditions))]
+    [MemberData(nameof(ProviderBodies.CoreConditions), MemberType = typeof(ProviderBodies))]
     public async Task Every_core_condition_sends_the_body_MEAI_writes_itself(string conditionId)
     {
-        var condition = SuiteResolver.Resolve("core").Conditions.Single(c => c.Id == conditionId);
-        var captured = new Capturing();
-        await AgentLoop.Default.RunAsync(captured, condition.Spec, new AgentOptions(), CancellationToken.None);
+        var (messages, options) = await ProviderBodies.FirstCallAsync(conditionId);
 
-        var (expected, actual) = await BodiesAsync(captured.Messages!, captured.Options!);
+        var (expected, actual) = await BodiesAsync(messages, options);
 
         Assert.Equal(expected, actual);
     }
@@ -114,13 +96,9 @@ public class OpenAiToolsChatClientTests
     /// <summary>The request body of one call through M.E.AI's OpenAI client alone, and through Keel's (with prepared tools).</summary>
     private static async Task<(string Expected, string Actual)> BodiesAsync(IReadOnlyList<ChatMessage> messages, ChatOptions options)
     {
-        var plainCatcher = new BodyCatcher();
-        var plain = new OpenAIClient(new ApiKeyCredential("none"), new OpenAIClientOptions
-        {
-            Endpoint = new Uri("http://127.0.0.1:9/v1"),
-            Transport = new HttpClientPipelineTransport(new HttpClient(plainCatcher)),
-        }).GetChatClient("m").AsIChatClient();
-        var keelCatcher = new BodyCatcher();
+        var plainCatcher = ProviderBodies.OpenAi();
+        var plain = ProviderBodies.OpenAiAdapter(plainCatcher);
+        var keelCatcher = ProviderBodies.OpenAi();
         var keel = ModelFactory.OpenAiClient("m", "none", "http://127.0.0.1:9/v1", new HttpClient(keelCatcher));
         Assert.IsType<OpenAiToolsChatClient>(keel);
 
@@ -129,40 +107,5 @@ public class OpenAiToolsChatClientTests
         await keel.GetResponseAsync(messages, options); // the second call uses the converted tools from the first
         Assert.Equal(keelCatcher.Bodies[0], keelCatcher.Bodies[1]);
         return (plainCatcher.Bodies[0], keelCatcher.Bodies[1]);
-    }
-
-    private sealed class BodyCatcher : HttpMessageHandler
-    {
-        public List<string> Bodies { get; } = [];
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            Bodies.Add(await request.Content!.ReadAsStringAsync(cancellationToken));
-            return new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new StringContent(Reply, Encoding.UTF8, "application/json") };
-        }
-    }
-
-    /// <summary>Keeps the messages and options of the first call and answers "OK".</summary>
-    private sealed class Capturing : IChatClient
-    {
-        public IReadOnlyList<ChatMessage>? Messages { get; private set; }
-
-        public ChatOptions? Options { get; private set; }
-
-        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-        {
-            Messages ??= messages.ToList();
-            Options ??= options;
-            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "OK")) { FinishReason = ChatFinishReason.Stop });
-        }
-
-        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
-
-        public object? GetService(Type serviceType, object? serviceKey = null) => null;
-
-        public void Dispose()
-        {
-        }
     }
 }

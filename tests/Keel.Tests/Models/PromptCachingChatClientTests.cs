@@ -1,7 +1,5 @@
 using Anthropic.Models.Messages;
-using Keel.Agents;
 using Keel.Models;
-using Keel.Suites;
 using Microsoft.Extensions.AI;
 using Xunit;
 
@@ -13,22 +11,13 @@ namespace Keel.Tests.Models;
 /// </summary>
 public class PromptCachingChatClientTests
 {
-    public static TheoryData<string> CoreConditions()
-    {
-        var data = new TheoryData<string>();
-        foreach (var c in SuiteResolver.Resolve("core").Conditions) data.Add(c.Id);
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(CoreConditions))]
+    [MemberData(nameof(ProviderBodies.CoreConditions), MemberType = typeof(ProviderBodies))]
     public async Task Every_core_condition_sends_the_body_of_contents_marked_the_documented_way(string conditionId)
     {
-        var condition = SuiteResolver.Resolve("core").Conditions.Single(c => c.Id == conditionId);
-        var first = new AnthropicBodies.FirstCall();
-        await AgentLoop.Default.RunAsync(first, condition.Spec, new AgentOptions(), CancellationToken.None);
+        var (messages, options) = await ProviderBodies.FirstCallAsync(conditionId);
 
-        var (expected, actual) = await BodiesAsync(first.Messages!, first.Options!);
+        var (expected, actual) = await BodiesAsync(messages, options);
 
         Assert.Equal(expected, actual);
         Assert.Contains("\"ttl\":\"1h\"", actual);
@@ -68,10 +57,10 @@ public class PromptCachingChatClientTests
     /// </summary>
     private static async Task<(string Expected, string Actual)> BodiesAsync(IReadOnlyList<ChatMessage> messages, ChatOptions options)
     {
-        var plainCatcher = new AnthropicBodies.Catcher();
-        await AnthropicBodies.Adapter(plainCatcher).GetResponseAsync(ByHand(messages), options.Clone());
-        var keelCatcher = new AnthropicBodies.Catcher();
-        var keel = new PromptCachingChatClient(AnthropicBodies.Adapter(keelCatcher));
+        var plainCatcher = ProviderBodies.Anthropic();
+        await ProviderBodies.AnthropicAdapter(plainCatcher).GetResponseAsync(ByHand(messages), options.Clone());
+        var keelCatcher = ProviderBodies.Anthropic();
+        var keel = new PromptCachingChatClient(ProviderBodies.AnthropicAdapter(keelCatcher));
         await keel.GetResponseAsync(messages, options.Clone());
         await keel.GetResponseAsync(messages, options.Clone());
         Assert.Equal(keelCatcher.Bodies[0], keelCatcher.Bodies[1]);
