@@ -24,6 +24,15 @@ public sealed class RuntimeConfigTests
     }
 
     [Fact]
+    public void Keel_keeps_at_most_four_collector_heaps_not_pinned_to_cores()
+    {
+        var properties = Properties();
+
+        Assert.Equal(4, properties["System.GC.HeapCount"]!.GetValue<int>());
+        Assert.True(properties["System.GC.NoAffinitize"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public void Keel_thread_pool_workers_sleep_without_spinning_first()
     {
         Assert.Equal(0, Properties()["System.Threading.ThreadPool.UnfairSemaphoreSpinLimit"]!.GetValue<int>());
