@@ -38,13 +38,13 @@ public sealed class AnthropicToolsChatClient(IChatClient inner) : DelegatingChat
     /// <summary>A copy of the options whose function declarations are the converted tools, or the options as given.</summary>
     private ChatOptions? Prepare(ChatOptions? options)
     {
-        if (Transform is not { } transform || options?.Tools is not { Count: > 0 } tools) return options;
+        if (Transform is null || options?.Tools is not { Count: > 0 } tools) return options;
         var converted = new List<AITool>(tools.Count);
         foreach (var tool in tools)
         {
             // Anthropic-specific settings ride in a declaration's AdditionalProperties; those the adapter converts itself.
             if (tool is not AIFunctionDeclaration declaration || declaration.AdditionalProperties.Count > 0) return options;
-            converted.Add(_converted.GetValue(declaration, d => Convert(d, transform)));
+            converted.Add(_converted.GetValue(declaration, static d => Convert(d, Transform!)));
         }
 
         var prepared = options.Clone();
