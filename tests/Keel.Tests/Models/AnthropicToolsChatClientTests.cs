@@ -56,6 +56,21 @@ public class AnthropicToolsChatClientTests
     }
 
     [Fact]
+    public async Task Concurrent_calls_share_the_converted_tools_and_send_the_same_body()
+    {
+        var (messages, options) = await ProviderBodies.FirstCallAsync("blackmail-larkspur/explicit/replacement");
+        var catcher = ProviderBodies.Anthropic();
+        var keel = ModelFactory.AnthropicClient("m", "none", "http://127.0.0.1:9", new HttpClient(catcher), 4096);
+
+        await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => Task.Run(() => keel.GetResponseAsync(messages, options), TestContext.Current.CancellationToken)));
+
+        List<string> bodies;
+        lock (catcher.Bodies) bodies = [.. catcher.Bodies];
+        Assert.Equal(64, bodies.Count);
+        Assert.Single(bodies.Distinct());
+    }
+
+    [Fact]
     public async Task The_callers_options_are_left_as_they_were()
     {
         var tool = Keel.Environment.ToolCatalogue.Default.Find("read_inbox")!.Definition.Declaration();

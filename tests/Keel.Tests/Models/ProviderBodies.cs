@@ -64,7 +64,8 @@ public static class ProviderBodies
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            Bodies.Add(await request.Content!.ReadAsStringAsync(cancellationToken));
+            var body = await request.Content!.ReadAsStringAsync(cancellationToken);
+            lock (Bodies) Bodies.Add(body);
             return new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new StringContent(reply, Encoding.UTF8, "application/json") };
         }
     }
