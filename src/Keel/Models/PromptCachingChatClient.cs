@@ -26,19 +26,19 @@ public sealed class PromptCachingChatClient(IChatClient inner) : DelegatingChatC
     {
         var result = messages.ToList();
         var system = result.FindLastIndex(m => m.Role == ChatRole.System);
-        if (system >= 0) result[system] = Marked(result[system], Ttl.Ttl1h, cacheText: true);
+        if (system >= 0) result[system] = Marked(result[system], Ttl.Ttl1h, isSystem: true);
         if (result.Count > 0 && result.Count - 1 != system) result[^1] = Marked(result[^1], Ttl.Ttl5m);
         return result;
     }
 
-    private static ChatMessage Marked(ChatMessage message, Ttl ttl, bool cacheText = false)
+    private static ChatMessage Marked(ChatMessage message, Ttl ttl, bool isSystem = false)
     {
         var contents = message.Contents.ToList();
         var last = contents.Count - 1;
         if (last < 0) return message;
         AIContent? copy = contents[last] switch
         {
-            TextContent { RawRepresentation: null, AdditionalProperties: null } t when cacheText => SystemBlocks.GetValue(t.Text, text => Block(text, ttl)),
+            TextContent { RawRepresentation: null, AdditionalProperties: null } t when isSystem => SystemBlocks.GetValue(t.Text, static text => Block(text, Ttl.Ttl1h)),
             TextContent t => new TextContent(t.Text).WithCacheControl(ttl),
             FunctionResultContent r => new FunctionResultContent(r.CallId, r.Result).WithCacheControl(ttl),
             _ => null,
